@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * oomhook: pluggable answers to memory exhaustion.
+ *
+ * This is the interface between the oomhook core (oomhook.ko) and the policy
+ * modules that decide what to do when memory runs out.  A policy is a named
+ * set of callbacks, registered like a TCP congestion control algorithm or an
+ * I/O scheduler.  The administrator selects an ordered chain of policies; on
+ * every event (a global OOM or a PSI memory-pressure trigger) the core calls
+ * each policy in the chain until enough memory has been freed or is about to
+ * be freed.
+ *
+ * Policies never touch the cgroup hierarchy directly: the core offers the
+ * primitives (victim selection, killing a cgroup) so that dry-run mode,
+ * deadlines and "one victim in flight" are enforced in one place.
+ */
+#ifndef _OOMHOOK_H
+#define _OOMHOOK_H
+
+#include <linux/device/driver.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/sysfs.h>
+#include <linux/types.h>
+
+/* Longest policy name, including the terminating NUL. */
+#define OOMHOOK_NAME_MAX	16
+/* Longest cgroup path oomhook handles, including the terminating NUL. */
+#define OOMHOOK_PATH_MAX	512
+/* Most policies in one chain. */
+#define OOMHOOK_CHAIN_MAX	4
+
+/**
+ * enum oomhook_source - what raised an event
+ * @OOMHOOK_SRC_OOM: the kernel's global OOM notifier; the core waits for
+ *	the chain (bounded) with oom_lock held by the allocating task.
+ * @OOMHOOK_SRC_PSI: a PSI memory-pressure trigger fired; nobody waits.
+ */
+enum oomhook_source {
+	OOMHOOK_SRC_OOM,
+	OOMHOOK_SRC_PSI,
+};
+
+/**
+ * enum oomhook_action - what a policy did about an event
+ * @OOMHOOK_ACT_NONE: nothing; the chain moves on to the next policy.
+ * @OOMHOOK_ACT_KILL: a cgroup was killed; its memory is freed as it exits.
+ * @OOMHOOK_ACT_DRY_RUN: dry-run mode; @victim is what would have been acted
+ *	upon, nothing was changed.
+ * @OOMHOOK_ACT_FREED: memory was released without killing anything.
+ */
+enum oomhook_action {
+	OOMHOOK_ACT_NONE,
+	OOMHOOK_ACT_KILL,
+	OOMHOOK_ACT_DRY_RUN,
+	OOMHOOK_ACT_FREED,
+};
+
+/**
+ * struct oomhook_event - one memory-exhaustion event, as handed to policies
+ * @source: what raised the event.
+ * @scope: cgroup path the event concerns, relative to the cgroup2 root and
+ *	starting with '/'; "/" for system-wide events.
+ * @wanted: bytes the core would like released (or about to be released).
+ * @start_ns: ktime_get_ns() when the trigger fired.
+ * @deadline_ns: ktime_get_ns() value after which the policy must give up
+ *	(see oomhook_event_expired()).
+ * @dry_run: decide and report, change nothing.  The core's primitives
+ *	(oomhook_kill_cgroup()) honour it; a policy that acts by its own
+ *	means must check it.
+ *
+ * The event is owned by the core and valid only during ->handle().
+ */
+struct oomhook_event {
+	enum oomhook_source source;
+	char scope[OOMHOOK_PATH_MAX];
+	u64 wanted;
+	u64 start_ns;
+	u64 deadline_ns;
+	bool dry_run;
+};
+
+/**
+ * struct oomhook_result - what a policy did
+ * @action: see &enum oomhook_action.
+ * @freed: bytes already released when ->handle() returns.
+ * @expected: bytes expected to be released soon (e.g. a killed cgroup's
+ *	usage, released as its tasks exit).
+ * @victim: the cgroup acted upon (or that would have been, in dry-run
+ *	mode), "" when none.
+ *
+ * The core zeroes the result before each ->handle() call.
+ */
+struct oomhook_result {
+	enum oomhook_action action;
+	u64 freed;
+	u64 expected;
+	char victim[OOMHOOK_PATH_MAX];
+};
+
+/**
+ * enum oomhook_class - a cgroup's standing as an OOM victim
+ * @OOMHOOK_CLASS_PREFER: user.oomd_prefer: chosen before any other.
+ * @OOMHOOK_CLASS_NORMAL: no marker.
+ * @OOMHOOK_CLASS_AVOID: user.oomd_avoid: chosen only when nothing else is.
+ * @OOMHOOK_CLASS_OMIT: user.oomd_omit: never chosen.
+ *
+ * The markers are the xattrs systemd writes for ManagedOOMPreference=, in
+ * their user. or trusted. forms; a cgroup inherits its nearest marked
+ * ancestor's class.
+ */
+enum oomhook_class {
+	OOMHOOK_CLASS_PREFER,
+	OOMHOOK_CLASS_NORMAL,
+	OOMHOOK_CLASS_AVOID,
+	OOMHOOK_CLASS_OMIT,
+};
+
+/**
+ * struct oomhook_candidate - a cgroup that may be chosen as a victim
+ * @path: cgroup path, relative to the cgroup2 root, starting with '/'.
+ * @class: see &enum oomhook_class.
+ * @usage: memory.current + memory.swap.current, in bytes.
+ * @protection: max(memory.min, memory.low), in bytes.
+ * @oom_group: memory.oom.group is set: the cgroup is one unit with its
+ *	descendants.
+ */
+struct oomhook_candidate {
+	char path[OOMHOOK_PATH_MAX];
+	enum oomhook_class class;
+	u64 usage;
+	u64 protection;
+	bool oom_group;
+};
+
+/**
+ * struct oomhook_policy - a way of answering memory exhaustion
+ * @name: unique name, [a-z0-9_] only; selects the policy and autoloads
+ *	the module aliased "oomhook-policy-<name>".
+ * @owner: the module providing the policy (THIS_MODULE).
+ * @handle: mandatory.  Called from the core's worker, one event at a time
+ *	(calls are serialized), in process context with PF_MEMALLOC set: it
+ *	may sleep and allocate, but must stay within @ev's deadline and may
+ *	not wait for memory to be freed.  Returns 0 with @res filled in
+ *	(OOMHOOK_ACT_NONE when it found nothing to do) or a negative errno.
+ * @groups: optional sysfs attributes, shown in
+ *	/sys/kernel/oomhook/policies/<name>/ while the policy is registered.
+ * @list: private to the core.
+ * @kobj: private to the core.
+ */
+struct oomhook_policy {
+	char name[OOMHOOK_NAME_MAX];
+	struct module *owner;
+	int (*handle)(const struct oomhook_event *ev,
+		      struct oomhook_result *res);
+	const struct attribute_group **groups;
+
+	struct list_head list;
+	struct kobject *kobj;
+};
+
+int oomhook_register_policy(struct oomhook_policy *policy);
+void oomhook_unregister_policy(struct oomhook_policy *policy);
+
+bool oomhook_event_expired(const struct oomhook_event *ev);
+int oomhook_select_cgroup(const struct oomhook_event *ev, const char *subtree,
+			  struct oomhook_candidate *victim);
+int oomhook_kill_cgroup(const struct oomhook_event *ev,
+			const struct oomhook_candidate *victim,
+			struct oomhook_result *res);
+int oomhook_parse_cgroup_path(const char *buf, char *out, size_t len);
+int oomhook_cgroup_exists(const char *path);
+
+/**
+ * module_oomhook_policy() - boilerplate for a module that is one policy
+ * @__policy: the &struct oomhook_policy to register at load and
+ *	unregister at unload.
+ */
+#define module_oomhook_policy(__policy)					\
+	module_driver(__policy, oomhook_register_policy,		\
+		      oomhook_unregister_policy)
+
+/**
+ * MODULE_ALIAS_OOMHOOK_POLICY() - let selecting a policy autoload its module
+ * @__name: the policy's name, as a string literal.
+ */
+#define MODULE_ALIAS_OOMHOOK_POLICY(__name)				\
+	MODULE_ALIAS("oomhook-policy-" __name)
+
+#endif /* _OOMHOOK_H */

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Declarations shared by the files of oomhook.ko; not an interface for
+ * policy modules (see include/oomhook.h for that).
+ */
+#ifndef _OOMHOOK_INTERNAL_H
+#define _OOMHOOK_INTERNAL_H
+
+#include <linux/fs.h>
+#include <linux/path.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "oomhook.h"
+
+/* ---- tunables (main.c) ------------------------------------------------- */
+
+/**
+ * struct oomhook_knob - one numeric or boolean tunable
+ * @attr: its file in /sys/kernel/oomhook/.
+ * @val: current value; read locklessly with READ_ONCE().
+ * @min: smallest accepted value.
+ * @max: largest accepted value.
+ * @boolean: parsed with kstrtobool() and shown as 0/1.
+ *
+ * The same descriptor backs the sysfs file and the module parameter of the
+ * same name, so boot-time and run-time configuration take the same input.
+ */
+struct oomhook_knob {
+	struct kobj_attribute attr;
+	unsigned int val;
+	unsigned int min;
+	unsigned int max;
+	bool boolean;
+};
+
+extern struct oomhook_knob oomhook_enabled;
+extern struct oomhook_knob oomhook_dry_run;
+extern struct oomhook_knob oomhook_cooldown_ms;
+extern struct oomhook_knob oomhook_budget_ms;
+extern struct oomhook_knob oomhook_hold_ms;
+
+int oomhook_knob_store(struct oomhook_knob *knob, const char *buf);
+
+static inline unsigned int oomhook_knob_get(const struct oomhook_knob *knob)
+{
+	return READ_ONCE(knob->val);
+}
+
+/* ---- input parsing (parse.c); pure functions --------------------------- */
+
+/* PSI accepts windows from 500 ms to 10 s (kernel/sched/psi.c). */
+#define OOMHOOK_PSI_WINDOW_MIN_US	500000U
+#define OOMHOOK_PSI_WINDOW_MAX_US	10000000U
+
+enum oomhook_psi_kind {
+	OOMHOOK_PSI_SOME,
+	OOMHOOK_PSI_FULL,
+};
+
+/**
+ * struct oomhook_psi_spec - a PSI trigger as configured
+ * @path: cgroup whose memory.pressure is watched; "/" is system-wide.
+ * @kind: some or full stall.
+ * @threshold_us: stall time per window that fires the trigger.
+ * @window_us: the window.
+ */
+struct oomhook_psi_spec {
+	char path[OOMHOOK_PATH_MAX];
+	enum oomhook_psi_kind kind;
+	u32 threshold_us;
+	u32 window_us;
+};
+
+enum oomhook_psi_verb {
+	OOMHOOK_PSI_ADD,
+	OOMHOOK_PSI_DEL,
+	OOMHOOK_PSI_CLEAR,
+};
+
+bool oomhook_valid_policy_name(const char *name);
+int oomhook_parse_chain(const char *buf,
+			char names[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX]);
+int oomhook_parse_knob(const char *buf, bool boolean, unsigned int min,
+		       unsigned int max, unsigned int *val);
+int oomhook_parse_psi_spec(const char *buf, struct oomhook_psi_spec *spec);
+int oomhook_parse_psi_cmd(const char *buf, enum oomhook_psi_verb *verb,
+			  struct oomhook_psi_spec *spec);
+const char *oomhook_psi_kind_name(enum oomhook_psi_kind kind);
+
+/* ---- decision state machine (sm.c); pure functions --------------------- */
+
+enum oomhook_sm_state {
+	OOMHOOK_SM_IDLE,
+	OOMHOOK_SM_RUNNING,
+	OOMHOOK_SM_HOLDING,
+};
+
+/**
+ * enum oomhook_verdict - what the state machine tells a trigger to do
+ * @OOMHOOK_V_RUN: start a decision (the machine is now RUNNING).
+ * @OOMHOOK_V_WAIT: a decision is running; wait for it (OOM only).
+ * @OOMHOOK_V_HOLD: a victim is exiting; pick nobody else (OOM only).
+ * @OOMHOOK_V_FALLBACK_BUSY: a decision overran its budget earlier and is
+ *	still running; let the kernel's killer act (OOM only).
+ * @OOMHOOK_V_FALLBACK_EXPIRED: the victim did not exit within the hold
+ *	time; let the kernel's killer act (OOM only).
+ * @OOMHOOK_V_SUPPRESS_BUSY: a decision or a victim is in flight (PSI only).
+ * @OOMHOOK_V_SUPPRESS_COOLDOWN: too soon after the last action (PSI only).
+ */
+enum oomhook_verdict {
+	OOMHOOK_V_RUN,
+	OOMHOOK_V_WAIT,
+	OOMHOOK_V_HOLD,
+	OOMHOOK_V_FALLBACK_BUSY,
+	OOMHOOK_V_FALLBACK_EXPIRED,
+	OOMHOOK_V_SUPPRESS_BUSY,
+	OOMHOOK_V_SUPPRESS_COOLDOWN,
+};
+
+/**
+ * struct oomhook_sm - one decision or one victim in flight at a time
+ * @state: see &enum oomhook_sm_state.
+ * @gen: number of the current (or last) decision.
+ * @abandoned: RUNNING: the OOM path stopped waiting for this decision.
+ * @committed: RUNNING: the decision started its action (a kill).
+ * @exited: the victim of decision @gen has exited.
+ * @hold_until_ns: committed or HOLDING: when the hold ends.
+ * @acted: @last_action_ns is valid.
+ * @last_action_ns: when the last action was taken (for the cooldown).
+ *
+ * All times are passed in, so that the machine can be tested with time
+ * injected.  The caller serializes access.
+ */
+struct oomhook_sm {
+	enum oomhook_sm_state state;
+	u64 gen;
+	bool abandoned;
+	bool committed;
+	bool exited;
+	u64 hold_until_ns;
+	bool acted;
+	u64 last_action_ns;
+};
+
+void oomhook_sm_init(struct oomhook_sm *sm);
+enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now);
+enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
+				    u64 cooldown_ns);
+bool oomhook_sm_commit(struct oomhook_sm *sm, u64 now, u64 hold_ns);
+bool oomhook_sm_abandon(struct oomhook_sm *sm);
+void oomhook_sm_done(struct oomhook_sm *sm, u64 now, bool acted,
+		     bool in_flight);
+void oomhook_sm_exited(struct oomhook_sm *sm, u64 gen);
+
+/* ---- candidate ranking (rank.c); pure functions ------------------------ */
+
+u64 oomhook_candidate_score(const struct oomhook_candidate *c);
+bool oomhook_candidate_better(const struct oomhook_candidate *a,
+			      const struct oomhook_candidate *b);
+bool oomhook_path_within(const char *path, const char *ancestor);
+
+/* ---- events ring and counters (events.c) ------------------------------- */
+
+#define OOMHOOK_EVENTS_MAX	32
+#define OOMHOOK_TRIGGER_MAX	(OOMHOOK_PATH_MAX + 16)
+
+/**
+ * enum oomhook_outcome - how a decision ended
+ * @OOMHOOK_OUT_NONE: no policy found anything to do.
+ * @OOMHOOK_OUT_PENDING: a victim was killed; its exit is not seen yet.
+ * @OOMHOOK_OUT_EXITED: the victim's cgroup has no task left.
+ * @OOMHOOK_OUT_HOLD_EXPIRED: the victim did not exit within hold_ms.
+ * @OOMHOOK_OUT_DRY_RUN: dry-run mode: nothing was changed.
+ * @OOMHOOK_OUT_FREED: memory was released without a kill.
+ * @OOMHOOK_OUT_ERROR: every policy that ran failed.
+ * @OOMHOOK_OUT_TIMEOUT: the decision overran its budget.
+ */
+enum oomhook_outcome {
+	OOMHOOK_OUT_NONE,
+	OOMHOOK_OUT_PENDING,
+	OOMHOOK_OUT_EXITED,
+	OOMHOOK_OUT_HOLD_EXPIRED,
+	OOMHOOK_OUT_DRY_RUN,
+	OOMHOOK_OUT_FREED,
+	OOMHOOK_OUT_ERROR,
+	OOMHOOK_OUT_TIMEOUT,
+};
+
+/**
+ * struct oomhook_record - one decision, as shown in the events file
+ * @seq: sequence number, from 1.
+ * @time_ns: ktime_get_ns() when the trigger fired.
+ * @trigger: "oom" or "psi:<path>:<kind>".
+ * @policy: the policy that acted, "" when none did.
+ * @action: what it did.
+ * @victim: cgroup acted upon, "" when none.
+ * @bytes: bytes freed or expected to be freed.
+ * @latency_us: from the trigger to the end of the action.
+ * @outcome: see &enum oomhook_outcome.
+ * @exit_ms: OOMHOOK_OUT_EXITED: from the action to the victim's exit.
+ * @fallback: the kernel's OOM killer was left to act.
+ * @error: the last policy error, 0 if none.
+ */
+struct oomhook_record {
+	u64 seq;
+	u64 time_ns;
+	char trigger[OOMHOOK_TRIGGER_MAX];
+	char policy[OOMHOOK_NAME_MAX];
+	enum oomhook_action action;
+	char victim[OOMHOOK_PATH_MAX];
+	u64 bytes;
+	u64 latency_us;
+	enum oomhook_outcome outcome;
+	u64 exit_ms;
+	bool fallback;
+	int error;
+};
+
+/**
+ * struct oomhook_ring - the most recent decisions
+ * @lock: protects everything below.
+ * @next_seq: sequence number of the next record.
+ * @rec: records; slot (seq % OOMHOOK_EVENTS_MAX).
+ */
+struct oomhook_ring {
+	spinlock_t lock; /* see above */
+	u64 next_seq;
+	struct oomhook_record rec[OOMHOOK_EVENTS_MAX];
+};
+
+void oomhook_ring_init(struct oomhook_ring *ring);
+u64 oomhook_ring_add(struct oomhook_ring *ring, const struct oomhook_record *r);
+bool oomhook_ring_update(struct oomhook_ring *ring, u64 seq,
+			 enum oomhook_outcome outcome, u64 exit_ms,
+			 bool fallback);
+int oomhook_ring_format(const struct oomhook_record *r, char *buf,
+			size_t size);
+ssize_t oomhook_ring_show(struct oomhook_ring *ring, char *buf, size_t size);
+const char *oomhook_action_name(enum oomhook_action action);
+const char *oomhook_outcome_name(enum oomhook_outcome outcome);
+
+extern struct oomhook_ring oomhook_events;
+
+/*
+ * Counters.  Each OOM notifier call ends in exactly one of oom_handled,
+ * oom_held, oom_passthrough or one of the fallback_* counters; each PSI
+ * event in exactly one of psi_runs, psi_suppressed_* or psi_passthrough.
+ */
+enum oomhook_stat {
+	OOMHOOK_STAT_TRIGGERS_OOM,
+	OOMHOOK_STAT_TRIGGERS_PSI,
+	OOMHOOK_STAT_OOM_HANDLED,
+	OOMHOOK_STAT_OOM_HELD,
+	OOMHOOK_STAT_OOM_PASSTHROUGH,
+	OOMHOOK_STAT_PSI_RUNS,
+	OOMHOOK_STAT_PSI_SUPPRESSED_BUSY,
+	OOMHOOK_STAT_PSI_SUPPRESSED_COOLDOWN,
+	OOMHOOK_STAT_PSI_PASSTHROUGH,
+	OOMHOOK_STAT_RUNS,
+	OOMHOOK_STAT_ACTIONS,
+	OOMHOOK_STAT_KILLS,
+	OOMHOOK_STAT_DRY_RUNS,
+	OOMHOOK_STAT_VICTIMS_EXITED,
+	OOMHOOK_STAT_FALLBACKS,
+	OOMHOOK_STAT_FALLBACK_NONE,
+	OOMHOOK_STAT_FALLBACK_ERROR,
+	OOMHOOK_STAT_FALLBACK_TIMEOUT,
+	OOMHOOK_STAT_FALLBACK_BUSY,
+	OOMHOOK_STAT_FALLBACK_HOLD_EXPIRED,
+	OOMHOOK_STAT_ERRORS,
+	OOMHOOK_STAT_TRIGGERS_GONE,
+	OOMHOOK_NR_STATS,
+};
+
+void oomhook_count(enum oomhook_stat stat);
+ssize_t oomhook_stats_show(char *buf);
+
+/* ---- the private cgroup2 view (cgfs.c) --------------------------------- */
+
+int oomhook_cgfs_init(const char *mountpoint);
+void oomhook_cgfs_exit(void);
+int oomhook_cg_lookup(const char *cgpath, struct path *dir);
+struct file *oomhook_cg_open(const struct path *dir, const char *name,
+			     int flags);
+void oomhook_cg_close(struct file *file);
+int oomhook_cg_read(const struct path *dir, const char *name, char *buf,
+		    size_t size);
+int oomhook_cg_read_file(struct file *file, char *buf, size_t size);
+int oomhook_cg_write(const struct path *dir, const char *name,
+		     const char *val);
+int oomhook_cg_read_u64(const struct path *dir, const char *name, u64 *val);
+int oomhook_cg_read_key(const struct path *dir, const char *name,
+			const char *key, u64 *val);
+int oomhook_parse_key(const char *text, const char *key, u64 *val);
+bool oomhook_cg_marked(struct dentry *dentry, const char *marker);
+
+/* ---- policy registry and the active chain (registry.c) ----------------- */
+
+/**
+ * struct oomhook_chain - the active policies, in order
+ * @rcu: frees the chain after readers are done.
+ * @ref: one for being active, one per decision using it.
+ * @nr: number of policies.
+ * @policy: the policies; each holds a reference on its module.
+ */
+struct oomhook_chain {
+	struct rcu_head rcu;
+	refcount_t ref;
+	int nr;
+	struct oomhook_policy *policy[OOMHOOK_CHAIN_MAX];
+};
+
+bool oomhook_chain_armed(void);
+struct oomhook_chain *oomhook_chain_get(void);
+void oomhook_chain_put(struct oomhook_chain *chain);
+int oomhook_chain_set(char names[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX], int nr,
+		      bool autoload);
+ssize_t oomhook_policy_show(char *buf);
+void oomhook_registry_exit(void);
+
+/* ---- PSI triggers (psi.c) ---------------------------------------------- */
+
+int oomhook_psi_add(const struct oomhook_psi_spec *spec);
+int oomhook_psi_del(const struct oomhook_psi_spec *spec);
+void oomhook_psi_clear(void);
+ssize_t oomhook_psi_show(char *buf);
+void oomhook_psi_fired(const char *trigger, const char *path, u64 fired_ns);
+
+/* ---- decisions (main.c) and actions (action.c) ------------------------- */
+
+extern struct workqueue_struct *oomhook_wq;
+
+bool oomhook_run_commit(const struct oomhook_event *ev);
+u64 oomhook_run_gen(const struct oomhook_event *ev);
+void oomhook_victim_exited(u64 gen);
+int oomhook_track_victim(const struct path *dir, u64 gen, u64 now);
+void oomhook_track_set_seq(u64 gen, u64 seq);
+void oomhook_track_expired(bool fallback);
+void oomhook_track_stop(void);
+
+/* ---- sysfs (sysfs.c) --------------------------------------------------- */
+
+int oomhook_sysfs_init(void);
+void oomhook_sysfs_stop(void);
+void oomhook_sysfs_exit(void);
+void oomhook_sysfs_notify_events(void);
+int oomhook_sysfs_add_policy(struct oomhook_policy *policy);
+void oomhook_sysfs_del_policy(struct oomhook_policy *policy);
+
+#endif /* _OOMHOOK_INTERNAL_H */

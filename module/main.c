@@ -1,0 +1,684 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oomhook: answer memory exhaustion with a policy of the administrator's
+ * choosing.
+ *
+ * Events come from two places.  The kernel's global OOM notifier is called
+ * by out_of_memory() with oom_lock held, in the context of the task whose
+ * allocation failed, before the kernel picks a victim of its own; if the
+ * notifier reports freed pages, the kernel kills nothing and the allocation
+ * is retried.  PSI triggers (psi.c) fire on sustained memory pressure,
+ * system-wide or in one cgroup, before anything runs out.
+ *
+ * Either way, a decision runs the active chain of policies (registry.c) in
+ * a worker, never in the caller: the OOM path is the worst place to open
+ * files, take cgroup_mutex or allocate.  The worker runs with PF_MEMALLOC,
+ * so its allocations use the reserves instead of recursing into reclaim;
+ * the OOM path only waits for it, for at most budget_ms, and allocates
+ * nothing.  When the chain frees nothing, fails or overruns the budget,
+ * the notifier reports nothing and the kernel's own killer acts: a broken
+ * policy can make decisions worse, never hang the machine.
+ *
+ * One decision, or one victim, is in flight at a time (sm.c).  While a
+ * killed cgroup's tasks exit, further OOMs are told that memory is on its
+ * way instead of choosing a second victim, for at most hold_ms.
+ *
+ * Every decision is recorded in the events ring (events.c), logged with
+ * one line, traced (oomhook_trace.h) and counted.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/oom.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "internal.h"
+#include "oomhook_trace.h"
+
+#ifndef OOMHOOK_VERSION
+#define OOMHOOK_VERSION "unknown"
+#endif
+
+/* Longest psi= module parameter. */
+#define OOMHOOK_PSI_PARAM_MAX	2048
+
+struct workqueue_struct *oomhook_wq;
+
+/**
+ * struct oomhook_run - the decision in flight
+ * @work: runs the chain.
+ * @ev: the event handed to the policies.
+ * @res: a policy's result.
+ * @rec: the record being built.
+ * @last_gen: (under oomhook_sm_lock) the last decision that finished.
+ * @last_pages: its pages freed, for the OOM notifier.
+ * @last_in_flight: it killed a victim that may still be exiting.
+ * @last_outcome: its outcome.
+ *
+ * There is one, reused: the state machine allows one decision at a time,
+ * and a decision touches this only before it marks itself finished.
+ */
+struct oomhook_run {
+	struct work_struct work;
+	struct oomhook_event ev;
+	struct oomhook_result res;
+	struct oomhook_record rec;
+
+	u64 last_gen;
+	unsigned long last_pages;
+	bool last_in_flight;
+	enum oomhook_outcome last_outcome;
+};
+
+static struct oomhook_run oomhook_run;
+/* Protects oomhook_sm and oomhook_run.last_*; taken on the OOM path. */
+static DEFINE_SPINLOCK(oomhook_sm_lock);
+static struct oomhook_sm oomhook_sm;
+static DECLARE_WAIT_QUEUE_HEAD(oomhook_run_wait);
+
+static u64 ms_to_ns(const struct oomhook_knob *knob)
+{
+	return (u64)oomhook_knob_get(knob) * NSEC_PER_MSEC;
+}
+
+/**
+ * oomhook_event_expired() - whether a policy must give up on an event
+ * @ev: the event being handled.
+ *
+ * Return: true once the event's budget (budget_ms) is spent.
+ */
+bool oomhook_event_expired(const struct oomhook_event *ev)
+{
+	return ktime_get_ns() > ev->deadline_ns;
+}
+EXPORT_SYMBOL_GPL(oomhook_event_expired);
+
+/* Whether events should be acted upon at all. */
+static bool oomhook_armed(void)
+{
+	return oomhook_knob_get(&oomhook_enabled) && oomhook_chain_armed();
+}
+
+/* Called with oomhook_sm_lock held, right after the machine said RUN. */
+static void run_start_locked(enum oomhook_source source, const char *trigger,
+			     const char *scope, u64 start_ns)
+{
+	struct oomhook_run *run = &oomhook_run;
+
+	lockdep_assert_held(&oomhook_sm_lock);
+	run->ev.source = source;
+	strscpy(run->ev.scope, scope, sizeof(run->ev.scope));
+	run->ev.wanted = PAGE_SIZE;
+	run->ev.start_ns = start_ns;
+	run->ev.deadline_ns = start_ns + ms_to_ns(&oomhook_budget_ms);
+	run->ev.dry_run = oomhook_knob_get(&oomhook_dry_run);
+	memset(&run->rec, 0, sizeof(run->rec));
+	strscpy(run->rec.trigger, trigger, sizeof(run->rec.trigger));
+	run->rec.time_ns = start_ns;
+	oomhook_count(OOMHOOK_STAT_RUNS);
+	queue_work(oomhook_wq, &run->work);
+}
+
+/* Only the run in flight may act; policies get no other event. */
+static bool is_current_run(const struct oomhook_event *ev)
+{
+	return !WARN_ON_ONCE(ev != &oomhook_run.ev);
+}
+
+/**
+ * oomhook_run_commit() - the decision is about to act
+ * @ev: the event being handled.
+ *
+ * Return: false if the OOM path gave up on the decision: it must not act.
+ */
+bool oomhook_run_commit(const struct oomhook_event *ev)
+{
+	bool ok;
+
+	if (!is_current_run(ev))
+		return false;
+	spin_lock(&oomhook_sm_lock);
+	ok = oomhook_sm_commit(&oomhook_sm, ktime_get_ns(),
+			       ms_to_ns(&oomhook_hold_ms));
+	spin_unlock(&oomhook_sm_lock);
+	return ok;
+}
+
+u64 oomhook_run_gen(const struct oomhook_event *ev)
+{
+	u64 gen;
+
+	spin_lock(&oomhook_sm_lock);
+	gen = oomhook_sm.gen;
+	spin_unlock(&oomhook_sm_lock);
+	return gen;
+}
+
+void oomhook_victim_exited(u64 gen)
+{
+	spin_lock(&oomhook_sm_lock);
+	oomhook_sm_exited(&oomhook_sm, gen);
+	spin_unlock(&oomhook_sm_lock);
+}
+
+/* Run the chain; fills run->rec's action, policy, victim and bytes. */
+static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
+{
+	struct oomhook_record *rec = &run->rec;
+	u64 total = 0;
+	int i, ret, error = 0;
+
+	for (i = 0; chain && i < chain->nr; i++) {
+		struct oomhook_policy *policy = chain->policy[i];
+
+		if (oomhook_event_expired(&run->ev)) {
+			error = -ETIMEDOUT;
+			break;
+		}
+		memset(&run->res, 0, sizeof(run->res));
+		ret = policy->handle(&run->ev, &run->res);
+		if (ret) {
+			error = ret;
+			oomhook_count(OOMHOOK_STAT_ERRORS);
+			pr_warn_ratelimited("policy %s failed: %d\n",
+					    policy->name, ret);
+			continue;
+		}
+		if (run->res.action == OOMHOOK_ACT_NONE)
+			continue;
+
+		/* The record shows the last policy that acted. */
+		strscpy(rec->policy, policy->name, sizeof(rec->policy));
+		strscpy(rec->victim, run->res.victim, sizeof(rec->victim));
+		rec->action = run->res.action;
+		total += run->res.freed + run->res.expected;
+		rec->bytes = total;
+		/* One victim in flight at a time. */
+		if (run->res.action == OOMHOOK_ACT_KILL)
+			break;
+		if (total >= run->ev.wanted)
+			break;
+	}
+	return error;
+}
+
+static enum oomhook_outcome run_outcome(const struct oomhook_record *rec,
+					int error)
+{
+	switch (rec->action) {
+	case OOMHOOK_ACT_KILL:
+		return OOMHOOK_OUT_PENDING;
+	case OOMHOOK_ACT_DRY_RUN:
+		return OOMHOOK_OUT_DRY_RUN;
+	case OOMHOOK_ACT_FREED:
+		return OOMHOOK_OUT_FREED;
+	case OOMHOOK_ACT_NONE:
+	default:
+		if (error == -ETIMEDOUT)
+			return OOMHOOK_OUT_TIMEOUT;
+		return error ? OOMHOOK_OUT_ERROR : OOMHOOK_OUT_NONE;
+	}
+}
+
+static void run_count(const struct oomhook_record *rec)
+{
+	switch (rec->action) {
+	case OOMHOOK_ACT_KILL:
+		oomhook_count(OOMHOOK_STAT_KILLS);
+		oomhook_count(OOMHOOK_STAT_ACTIONS);
+		break;
+	case OOMHOOK_ACT_FREED:
+		oomhook_count(OOMHOOK_STAT_ACTIONS);
+		break;
+	case OOMHOOK_ACT_DRY_RUN:
+		oomhook_count(OOMHOOK_STAT_DRY_RUNS);
+		break;
+	default:
+		break;
+	}
+}
+
+static void oomhook_run_workfn(struct work_struct *work)
+{
+	struct oomhook_run *run = container_of(work, struct oomhook_run, work);
+	struct oomhook_record *rec = &run->rec;
+	struct oomhook_chain *chain;
+	unsigned int noreclaim;
+	unsigned long pages;
+	bool in_flight;
+	u64 now, gen, seq;
+	int error;
+
+	noreclaim = memalloc_noreclaim_save();
+	chain = oomhook_chain_get();
+	error = run_chain(run, chain);
+	oomhook_chain_put(chain);
+	memalloc_noreclaim_restore(noreclaim);
+
+	now = ktime_get_ns();
+	rec->outcome = run_outcome(rec, error);
+	rec->error = error;
+	rec->latency_us = div_u64(now - run->ev.start_ns, NSEC_PER_USEC);
+	in_flight = rec->action == OOMHOOK_ACT_KILL;
+	pages = rec->action == OOMHOOK_ACT_FREED ?
+		DIV_ROUND_UP(rec->bytes, PAGE_SIZE) : 0;
+	rec->fallback = run->ev.source == OOMHOOK_SRC_OOM && !in_flight &&
+			!pages;
+	run_count(rec);
+
+	spin_lock(&oomhook_sm_lock);
+	gen = oomhook_sm.gen;
+	spin_unlock(&oomhook_sm_lock);
+
+	seq = oomhook_ring_add(&oomhook_events, rec);
+	if (in_flight)
+		oomhook_track_set_seq(gen, seq);
+	oomhook_sysfs_notify_events();
+	trace_oomhook_action(seq, rec->trigger, rec->policy,
+			     oomhook_action_name(rec->action), rec->victim,
+			     rec->bytes, rec->latency_us,
+			     oomhook_outcome_name(rec->outcome));
+	if (rec->action != OOMHOOK_ACT_NONE)
+		pr_info("seq=%llu trigger=%s policy=%s action=%s victim=%s bytes=%llu latency_us=%llu\n",
+			seq, rec->trigger, rec->policy,
+			oomhook_action_name(rec->action), rec->victim,
+			rec->bytes, rec->latency_us);
+
+	spin_lock(&oomhook_sm_lock);
+	run->last_gen = gen;
+	run->last_pages = pages;
+	run->last_in_flight = in_flight;
+	run->last_outcome = rec->outcome;
+	oomhook_sm_done(&oomhook_sm, now, rec->action != OOMHOOK_ACT_NONE,
+			in_flight);
+	spin_unlock(&oomhook_sm_lock);
+	wake_up_all(&oomhook_run_wait);
+}
+
+static bool run_finished(u64 gen)
+{
+	bool done;
+
+	spin_lock(&oomhook_sm_lock);
+	done = oomhook_run.last_gen >= gen;
+	spin_unlock(&oomhook_sm_lock);
+	return done;
+}
+
+static void oom_fallback(enum oomhook_stat why, const char *reason)
+{
+	oomhook_count(why);
+	oomhook_count(OOMHOOK_STAT_FALLBACKS);
+	trace_oomhook_fallback(reason);
+	pr_info_ratelimited("leaving this OOM to the kernel's killer: %s\n",
+			    reason);
+}
+
+/*
+ * Wait for decision @gen until @deadline and turn its result into pages to
+ * report.  Counts the outcome.
+ */
+static unsigned long oom_wait(u64 gen, u64 deadline, u64 now)
+{
+	struct oomhook_run *run = &oomhook_run;
+	unsigned long left = 1;
+	enum oomhook_outcome outcome;
+	unsigned long pages;
+	bool in_flight, abandoned;
+
+	if (deadline > now)
+		left = max(nsecs_to_jiffies(deadline - now), 1UL);
+	wait_event_timeout(oomhook_run_wait, run_finished(gen), left);
+
+	spin_lock(&oomhook_sm_lock);
+	if (run->last_gen >= gen) {
+		pages = run->last_pages;
+		in_flight = run->last_in_flight;
+		outcome = run->last_outcome;
+		spin_unlock(&oomhook_sm_lock);
+		if (in_flight || pages) {
+			oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
+			return max(pages, 1UL);
+		}
+		if (outcome == OOMHOOK_OUT_ERROR)
+			oom_fallback(OOMHOOK_STAT_FALLBACK_ERROR,
+				     "the policies failed");
+		else if (outcome == OOMHOOK_OUT_TIMEOUT)
+			oom_fallback(OOMHOOK_STAT_FALLBACK_TIMEOUT,
+				     "the policies ran out of time");
+		else
+			oom_fallback(OOMHOOK_STAT_FALLBACK_NONE,
+				     "the policies freed nothing");
+		return 0;
+	}
+	abandoned = oomhook_sm_abandon(&oomhook_sm);
+	spin_unlock(&oomhook_sm_lock);
+	if (abandoned) {
+		oom_fallback(OOMHOOK_STAT_FALLBACK_TIMEOUT,
+			     "the decision overran budget_ms");
+		return 0;
+	}
+	/* The kill was already committed: its victim is on its way out. */
+	oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
+	return 1;
+}
+
+/*
+ * The global OOM notifier.  Called with oom_lock held, from an allocation
+ * that failed: no allocation, no sleeping lock, bounded by budget_ms.
+ */
+static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
+			      void *arg)
+{
+	unsigned long *freed = arg;
+	enum oomhook_verdict verdict;
+	u64 now = ktime_get_ns();
+	u64 deadline = now + ms_to_ns(&oomhook_budget_ms);
+	unsigned long pages = 0;
+	u64 gen;
+
+	oomhook_count(OOMHOOK_STAT_TRIGGERS_OOM);
+	trace_oomhook_trigger("oom");
+
+	/*
+	 * A dying allocator is the kernel's business: out_of_memory() lets it
+	 * use the reserves and reaps it (task_will_free_mem()), killing
+	 * nobody else.
+	 */
+	if (!oomhook_armed() || fatal_signal_pending(current) ||
+	    (current->flags & PF_EXITING)) {
+		oomhook_count(OOMHOOK_STAT_OOM_PASSTHROUGH);
+		return NOTIFY_OK;
+	}
+
+	spin_lock(&oomhook_sm_lock);
+	verdict = oomhook_sm_oom(&oomhook_sm, now);
+	if (verdict == OOMHOOK_V_RUN)
+		run_start_locked(OOMHOOK_SRC_OOM, "oom", "/", now);
+	gen = oomhook_sm.gen;
+	spin_unlock(&oomhook_sm_lock);
+
+	switch (verdict) {
+	case OOMHOOK_V_RUN:
+	case OOMHOOK_V_WAIT:
+		pages = oom_wait(gen, deadline, now);
+		break;
+	case OOMHOOK_V_HOLD:
+		oomhook_count(OOMHOOK_STAT_OOM_HELD);
+		pages = 1;
+		break;
+	case OOMHOOK_V_FALLBACK_EXPIRED:
+		oomhook_track_expired(true);
+		oom_fallback(OOMHOOK_STAT_FALLBACK_HOLD_EXPIRED,
+			     "the victim did not exit within hold_ms");
+		break;
+	case OOMHOOK_V_FALLBACK_BUSY:
+	default:
+		oom_fallback(OOMHOOK_STAT_FALLBACK_BUSY,
+			     "an earlier decision is still running");
+		break;
+	}
+	*freed += pages;
+	return NOTIFY_OK;
+}
+
+static struct notifier_block oomhook_oom_nb = {
+	.notifier_call = oomhook_oom_notify,
+};
+
+/**
+ * oomhook_psi_fired() - a PSI trigger fired
+ * @trigger: its name, "psi:<path>:<kind>".
+ * @path: its cgroup, the event's scope.
+ * @fired_ns: when it fired.
+ */
+void oomhook_psi_fired(const char *trigger, const char *path, u64 fired_ns)
+{
+	enum oomhook_verdict verdict;
+
+	oomhook_count(OOMHOOK_STAT_TRIGGERS_PSI);
+	trace_oomhook_trigger(trigger);
+	if (!oomhook_armed()) {
+		oomhook_count(OOMHOOK_STAT_PSI_PASSTHROUGH);
+		return;
+	}
+
+	spin_lock(&oomhook_sm_lock);
+	verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
+				 ms_to_ns(&oomhook_cooldown_ms));
+	if (verdict == OOMHOOK_V_RUN)
+		run_start_locked(OOMHOOK_SRC_PSI, trigger, path, fired_ns);
+	spin_unlock(&oomhook_sm_lock);
+
+	if (verdict == OOMHOOK_V_RUN)
+		oomhook_count(OOMHOOK_STAT_PSI_RUNS);
+	else if (verdict == OOMHOOK_V_SUPPRESS_COOLDOWN)
+		oomhook_count(OOMHOOK_STAT_PSI_SUPPRESSED_COOLDOWN);
+	else
+		oomhook_count(OOMHOOK_STAT_PSI_SUPPRESSED_BUSY);
+}
+
+/* ---- module parameters ------------------------------------------------- */
+
+static int knob_param_set(const char *val, const struct kernel_param *kp)
+{
+	return oomhook_knob_store(kp->arg, val);
+}
+
+static int knob_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u\n", oomhook_knob_get(kp->arg));
+}
+
+static const struct kernel_param_ops oomhook_knob_ops = {
+	.set = knob_param_set,
+	.get = knob_param_get,
+};
+
+module_param_cb(enabled, &oomhook_knob_ops, &oomhook_enabled, 0444);
+MODULE_PARM_DESC(enabled, "Act on events (1) or only count them (0). Default 1.");
+module_param_cb(dry_run, &oomhook_knob_ops, &oomhook_dry_run, 0444);
+MODULE_PARM_DESC(dry_run, "Decide and record, but change nothing. Default 0.");
+module_param_cb(cooldown_ms, &oomhook_knob_ops, &oomhook_cooldown_ms, 0444);
+MODULE_PARM_DESC(cooldown_ms, "Ignore PSI events for this long after an action, ms. Default 10000.");
+module_param_cb(budget_ms, &oomhook_knob_ops, &oomhook_budget_ms, 0444);
+MODULE_PARM_DESC(budget_ms, "Time a decision may take; the OOM path waits at most this long, ms. Default 1000.");
+module_param_cb(hold_ms, &oomhook_knob_ops, &oomhook_hold_ms, 0444);
+MODULE_PARM_DESC(hold_ms, "Time a killed cgroup may take to exit before the kernel's killer acts, ms. Default 3000.");
+
+static char oomhook_boot_chain[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX];
+static int oomhook_boot_nr;
+
+static int policy_param_set(const char *val, const struct kernel_param *kp)
+{
+	char names[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX];
+	int nr = oomhook_parse_chain(val, names);
+
+	if (nr < 0)
+		return nr;
+	memcpy(oomhook_boot_chain, names, sizeof(names));
+	oomhook_boot_nr = nr;
+	return 0;
+}
+
+static int policy_param_get(char *buf, const struct kernel_param *kp)
+{
+	return oomhook_policy_show(buf);
+}
+
+static const struct kernel_param_ops oomhook_policy_ops = {
+	.set = policy_param_set,
+	.get = policy_param_get,
+};
+
+module_param_cb(policy, &oomhook_policy_ops, NULL, 0444);
+MODULE_PARM_DESC(policy, "Policy chain to activate once loaded, e.g. \"memcg\" or \"tmpfs,memcg\"; policy modules are loaded as needed. Default none.");
+
+static char oomhook_psi_param[OOMHOOK_PSI_PARAM_MAX];
+
+/* Parse each comma-separated PSI spec in @list; arm it too if @arm. */
+static int apply_psi_param(const char *list, bool arm)
+{
+	struct oomhook_psi_spec *spec;
+	char *tmp, *cur, *item;
+	int ret = 0;
+
+	tmp = kstrdup(list, GFP_KERNEL);
+	spec = kmalloc(sizeof(*spec), GFP_KERNEL);
+	if (!tmp || !spec) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	cur = strim(tmp);
+	while (!ret && (item = strsep(&cur, ",")) != NULL) {
+		ret = oomhook_parse_psi_spec(item, spec);
+		if (ret) {
+			pr_err("bad PSI trigger \"%s\": %d\n", item, ret);
+			break;
+		}
+		if (arm) {
+			ret = oomhook_psi_add(spec);
+			if (ret)
+				pr_err("cannot arm PSI trigger \"%s\": %d\n",
+				       item, ret);
+		}
+	}
+out:
+	kfree(spec);
+	kfree(tmp);
+	return ret;
+}
+
+static int psi_param_set(const char *val, const struct kernel_param *kp)
+{
+	int ret;
+
+	if (strlen(val) >= sizeof(oomhook_psi_param))
+		return -E2BIG;
+	if (!*skip_spaces(val)) {
+		oomhook_psi_param[0] = '\0';
+		return 0;
+	}
+	ret = apply_psi_param(val, false);
+	if (ret)
+		return ret;
+	strscpy(oomhook_psi_param, val, sizeof(oomhook_psi_param));
+	return 0;
+}
+
+static int psi_param_get(char *buf, const struct kernel_param *kp)
+{
+	return oomhook_psi_show(buf);
+}
+
+static const struct kernel_param_ops oomhook_psi_ops = {
+	.set = psi_param_set,
+	.get = psi_param_get,
+};
+
+module_param_cb(psi, &oomhook_psi_ops, NULL, 0444);
+MODULE_PARM_DESC(psi, "PSI triggers to arm at load, comma-separated \"path:some|full:threshold_us:window_us\", e.g. \"/:some:150000:1000000\". Default none.");
+
+static char *cgroup_mount = "/sys/fs/cgroup";
+module_param(cgroup_mount, charp, 0444);
+MODULE_PARM_DESC(cgroup_mount, "Where the cgroup2 hierarchy is mounted. Default /sys/fs/cgroup.");
+
+/*
+ * Activating the boot-time chain may load policy modules; those need our
+ * symbols, which resolve only once oomhook_init() has returned (a module
+ * whose dependency is still initializing waits, then fails).  So it runs
+ * from a work item rather than from init.
+ */
+static void oomhook_autoload_workfn(struct work_struct *work)
+{
+	int ret = oomhook_chain_set(oomhook_boot_chain, oomhook_boot_nr, true);
+
+	if (ret)
+		pr_err("cannot activate the policy chain given at load: %d\n",
+		       ret);
+}
+
+static DECLARE_WORK(oomhook_autoload_work, oomhook_autoload_workfn);
+
+static int __init oomhook_init(void)
+{
+	int ret;
+
+	oomhook_ring_init(&oomhook_events);
+	oomhook_sm_init(&oomhook_sm);
+	INIT_WORK(&oomhook_run.work, oomhook_run_workfn);
+
+	ret = oomhook_cgfs_init(cgroup_mount);
+	if (ret)
+		return ret;
+
+	/*
+	 * WQ_MEM_RECLAIM: a rescuer thread guarantees progress when no new
+	 * worker can be created for lack of memory.
+	 */
+	oomhook_wq = alloc_workqueue("oomhook",
+				     WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_UNBOUND, 0);
+	if (!oomhook_wq) {
+		ret = -ENOMEM;
+		goto err_cgfs;
+	}
+	ret = oomhook_sysfs_init();
+	if (ret)
+		goto err_wq;
+	if (oomhook_psi_param[0]) {
+		ret = apply_psi_param(oomhook_psi_param, true);
+		if (ret)
+			goto err_psi;
+	}
+	ret = register_oom_notifier(&oomhook_oom_nb);
+	if (ret)
+		goto err_psi;
+
+	if (oomhook_boot_nr)
+		queue_work(system_unbound_wq, &oomhook_autoload_work);
+	pr_info("version %s loaded\n", OOMHOOK_VERSION);
+	return 0;
+
+err_psi:
+	oomhook_sysfs_stop();
+	oomhook_psi_clear();
+	oomhook_sysfs_exit();
+err_wq:
+	destroy_workqueue(oomhook_wq);
+err_cgfs:
+	oomhook_cgfs_exit();
+	return ret;
+}
+
+static void __exit oomhook_exit(void)
+{
+	cancel_work_sync(&oomhook_autoload_work);
+	unregister_oom_notifier(&oomhook_oom_nb);
+	oomhook_sysfs_stop();
+	oomhook_psi_clear();
+	flush_workqueue(oomhook_wq);
+	oomhook_track_stop();
+	destroy_workqueue(oomhook_wq);
+	oomhook_sysfs_exit();
+	oomhook_registry_exit();
+	oomhook_cgfs_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(oomhook_init);
+module_exit(oomhook_exit);
+
+MODULE_DESCRIPTION("oomhook: pluggable policies for memory exhaustion (global OOM and PSI pressure)");
+MODULE_AUTHOR("The oomhook developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(OOMHOOK_VERSION);

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PSI memory-pressure triggers, system-wide and per cgroup.
+ *
+ * A trigger is what a userspace monitor would create: "some 150000 1000000"
+ * written to a cgroup's memory.pressure, then poll() on that file.  The
+ * kernel's psi_trigger_create() is not exported, and /proc/pressure/memory
+ * cannot be written from the kernel (procfs has no ->write_iter), but the
+ * cgroup2 root's memory.pressure reports the same system-wide numbers and
+ * takes triggers through an ordinary kernel_write().
+ *
+ * Waking up: our wait entry sits on the file's poll queue.  Its wake
+ * function runs in atomic context (PSI's poll worker or timer) and only
+ * queues work; the work asks vfs_poll() what happened.  EPOLLPRI means the
+ * trigger fired.  EPOLLERR means the trigger or its cgroup is gone (a
+ * removed cgroup wakes every poller): the trigger is disarmed and kept in
+ * the list as "gone", never treated as pressure.
+ *
+ * No timer and no polling loop: while the machine is calm, nothing here
+ * runs.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/sysfs.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "internal.h"
+
+/* Most triggers at once. */
+#define OOMHOOK_PSI_MAX		64
+/* "some 4294967295 4294967295" and a NUL. */
+#define OOMHOOK_PSI_TEXT_MAX	32
+
+/**
+ * struct oomhook_trigger - one armed PSI trigger
+ * @node: on oomhook_triggers, under oomhook_psi_mutex.
+ * @spec: what was configured.
+ * @name: "psi:<path>:<kind>", as shown in events.
+ * @lock: protects @file, @whead, @armed.
+ * @file: the cgroup's memory.pressure, carrying the trigger.
+ * @whead: the wait queue @wait is on.
+ * @wait: our entry on @whead.
+ * @pt: used once, to find @whead.
+ * @work: handles a wake-up.
+ * @armed: @wait is on @whead.
+ * @gone: the trigger or its cgroup went away.
+ * @fired_ns: when the last wake-up came.
+ * @fired: how many times the trigger fired.
+ */
+struct oomhook_trigger {
+	struct list_head node;
+	struct oomhook_psi_spec spec;
+	char name[OOMHOOK_TRIGGER_MAX];
+	spinlock_t lock; /* see above */
+	struct file *file;
+	wait_queue_head_t *whead;
+	wait_queue_entry_t wait;
+	poll_table pt;
+	struct work_struct work;
+	bool armed;
+	bool gone;
+	u64 fired_ns;
+	atomic_long_t fired;
+};
+
+static LIST_HEAD(oomhook_triggers);
+/* Serializes trigger setup and teardown; never taken on the OOM path. */
+static DEFINE_MUTEX(oomhook_psi_mutex);
+static unsigned int oomhook_nr_triggers;
+
+/* Remove @t's wait entry and return its file to close, or NULL. */
+static struct file *trigger_disarm(struct oomhook_trigger *t)
+{
+	struct file *file = NULL;
+
+	spin_lock(&t->lock);
+	if (t->armed) {
+		remove_wait_queue(t->whead, &t->wait);
+		t->armed = false;
+	}
+	swap(file, t->file);
+	spin_unlock(&t->lock);
+	return file;
+}
+
+static void trigger_workfn(struct work_struct *work)
+{
+	struct oomhook_trigger *t = container_of(work, struct oomhook_trigger,
+						 work);
+	struct file *file;
+	__poll_t mask;
+
+	/* @t->file stays open until this work is cancelled or ends it. */
+	file = READ_ONCE(t->file);
+	if (!file)
+		return;
+	mask = vfs_poll(file, NULL);
+	if (mask & EPOLLERR) {
+		file = trigger_disarm(t);
+		WRITE_ONCE(t->gone, true);
+		oomhook_count(OOMHOOK_STAT_TRIGGERS_GONE);
+		pr_info("trigger %s is gone (cgroup removed?); disarmed\n",
+			t->name);
+		if (file)
+			oomhook_cg_close(file);
+		return;
+	}
+	if (!(mask & EPOLLPRI))
+		return;
+	atomic_long_inc(&t->fired);
+	oomhook_psi_fired(t->name, t->spec.path, READ_ONCE(t->fired_ns));
+}
+
+static int trigger_wake(struct wait_queue_entry *wait, unsigned int mode,
+			int sync, void *key)
+{
+	struct oomhook_trigger *t = container_of(wait, struct oomhook_trigger,
+						 wait);
+
+	/* Atomic context: note the time and queue the work. */
+	WRITE_ONCE(t->fired_ns, ktime_get_ns());
+	queue_work(oomhook_wq, &t->work);
+	return 0;
+}
+
+static void trigger_queue(struct file *file, wait_queue_head_t *whead,
+			  poll_table *pt)
+{
+	struct oomhook_trigger *t = container_of(pt, struct oomhook_trigger,
+						 pt);
+
+	t->whead = whead;
+	init_waitqueue_func_entry(&t->wait, trigger_wake);
+	add_wait_queue(whead, &t->wait);
+}
+
+static void trigger_free(struct oomhook_trigger *t)
+{
+	struct file *file = trigger_disarm(t);
+
+	cancel_work_sync(&t->work);
+	if (file)
+		oomhook_cg_close(file);
+	kfree(t);
+}
+
+static struct oomhook_trigger *trigger_find(const struct oomhook_psi_spec *s)
+{
+	struct oomhook_trigger *t;
+
+	lockdep_assert_held(&oomhook_psi_mutex);
+	list_for_each_entry(t, &oomhook_triggers, node) {
+		if (t->spec.kind == s->kind && !strcmp(t->spec.path, s->path))
+			return t;
+	}
+	return NULL;
+}
+
+/* Open @t's memory.pressure, write the trigger and get on its poll queue. */
+static int trigger_arm(struct oomhook_trigger *t)
+{
+	char text[OOMHOOK_PSI_TEXT_MAX];
+	struct file *file;
+	struct path dir;
+	loff_t pos = 0;
+	ssize_t n;
+	int ret;
+
+	ret = oomhook_cg_lookup(t->spec.path, &dir);
+	if (ret)
+		return ret;
+	file = oomhook_cg_open(&dir, "memory.pressure", O_RDWR);
+	path_put(&dir);
+	if (IS_ERR(file)) {
+		/* The cgroup exists: PSI is disabled (psi=0) or not built. */
+		return PTR_ERR(file) == -ENOENT ? -EOPNOTSUPP : PTR_ERR(file);
+	}
+
+	snprintf(text, sizeof(text), "%s %u %u",
+		 oomhook_psi_kind_name(t->spec.kind), t->spec.threshold_us,
+		 t->spec.window_us);
+	n = kernel_write(file, text, strlen(text), &pos);
+	if (n < 0) {
+		oomhook_cg_close(file);
+		return n;
+	}
+
+	t->file = file;
+	init_poll_funcptr(&t->pt, trigger_queue);
+	vfs_poll(file, &t->pt);
+	if (!t->whead) {
+		t->file = NULL;
+		oomhook_cg_close(file);
+		return -EOPNOTSUPP;
+	}
+	spin_lock(&t->lock);
+	t->armed = true;
+	spin_unlock(&t->lock);
+	return 0;
+}
+
+/**
+ * oomhook_psi_add() - arm a PSI trigger
+ * @spec: the trigger, as parsed by oomhook_parse_psi_spec().
+ *
+ * Return: 0, -EEXIST for a trigger of the same kind on the same cgroup,
+ * -ENOSPC when %OOMHOOK_PSI_MAX triggers exist, -ENOENT when the cgroup
+ * does not exist, -EOPNOTSUPP without PSI, or another negative errno.
+ */
+int oomhook_psi_add(const struct oomhook_psi_spec *spec)
+{
+	struct oomhook_trigger *t;
+	int ret;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t->spec = *spec;
+	snprintf(t->name, sizeof(t->name), "psi:%s:%s", spec->path,
+		 oomhook_psi_kind_name(spec->kind));
+	spin_lock_init(&t->lock);
+	INIT_WORK(&t->work, trigger_workfn);
+	atomic_long_set(&t->fired, 0);
+
+	mutex_lock(&oomhook_psi_mutex);
+	if (trigger_find(spec)) {
+		ret = -EEXIST;
+		goto err;
+	}
+	if (oomhook_nr_triggers >= OOMHOOK_PSI_MAX) {
+		ret = -ENOSPC;
+		goto err;
+	}
+	ret = trigger_arm(t);
+	if (ret)
+		goto err;
+	list_add_tail(&t->node, &oomhook_triggers);
+	oomhook_nr_triggers++;
+	mutex_unlock(&oomhook_psi_mutex);
+	pr_info("trigger %s armed: %u us per %u us\n", t->name,
+		spec->threshold_us, spec->window_us);
+	return 0;
+err:
+	mutex_unlock(&oomhook_psi_mutex);
+	kfree(t);
+	return ret;
+}
+
+/**
+ * oomhook_psi_del() - remove a PSI trigger
+ * @spec: its path and kind.
+ *
+ * Return: 0, or -ENOENT if there is no such trigger.
+ */
+int oomhook_psi_del(const struct oomhook_psi_spec *spec)
+{
+	struct oomhook_trigger *t;
+
+	mutex_lock(&oomhook_psi_mutex);
+	t = trigger_find(spec);
+	if (t) {
+		list_del(&t->node);
+		oomhook_nr_triggers--;
+	}
+	mutex_unlock(&oomhook_psi_mutex);
+	if (!t)
+		return -ENOENT;
+	pr_info("trigger %s removed\n", t->name);
+	trigger_free(t);
+	return 0;
+}
+
+/**
+ * oomhook_psi_clear() - remove every PSI trigger
+ */
+void oomhook_psi_clear(void)
+{
+	struct oomhook_trigger *t, *tmp;
+	LIST_HEAD(dead);
+
+	mutex_lock(&oomhook_psi_mutex);
+	list_splice_init(&oomhook_triggers, &dead);
+	oomhook_nr_triggers = 0;
+	mutex_unlock(&oomhook_psi_mutex);
+
+	list_for_each_entry_safe(t, tmp, &dead, node)
+		trigger_free(t);
+}
+
+/**
+ * oomhook_psi_show() - list the triggers, one per line
+ * @buf: a sysfs page.
+ *
+ * Return: bytes written.
+ */
+ssize_t oomhook_psi_show(char *buf)
+{
+	struct oomhook_trigger *t;
+	ssize_t len = 0;
+
+	mutex_lock(&oomhook_psi_mutex);
+	list_for_each_entry(t, &oomhook_triggers, node)
+		len += sysfs_emit_at(buf, len, "%s:%s:%u:%u state=%s fired=%ld\n",
+				     t->spec.path,
+				     oomhook_psi_kind_name(t->spec.kind),
+				     t->spec.threshold_us, t->spec.window_us,
+				     READ_ONCE(t->gone) ? "gone" : "armed",
+				     atomic_long_read(&t->fired));
+	mutex_unlock(&oomhook_psi_mutex);
+	return len;
+}

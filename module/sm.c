@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The decision state machine: at most one decision, or one victim, in
+ * flight at a time.
+ *
+ *   IDLE --trigger--> RUNNING --done, victim killed--> HOLDING --exit--> IDLE
+ *                        \--done, nothing in flight-----------------> IDLE
+ *
+ * While a victim is exiting (HOLDING, or RUNNING after the kill was
+ * committed), an OOM is answered with "memory is on its way" instead of a
+ * second victim: over-killing is the classic failure of OOM daemons.  The
+ * hold is bounded by hold_ms; after that the kernel's own killer acts.
+ *
+ * An OOM that finds a decision running waits for it (bounded by budget_ms,
+ * in main.c).  If the wait times out before the action was committed, the
+ * decision is abandoned: it may finish, but it will not act, and later
+ * OOMs fall back to the kernel at once instead of waiting on it again.
+ *
+ * PSI events never wait: they are suppressed while anything is in flight
+ * and during the cooldown after an action, so that one pressure episode
+ * yields one action.
+ *
+ * Time is an argument everywhere so that KUnit can drive the machine with
+ * injected time; callers serialize access with their own lock.
+ */
+#include "internal.h"
+
+void oomhook_sm_init(struct oomhook_sm *sm)
+{
+	*sm = (struct oomhook_sm){ .state = OOMHOOK_SM_IDLE };
+}
+
+static void sm_start(struct oomhook_sm *sm)
+{
+	sm->state = OOMHOOK_SM_RUNNING;
+	sm->gen++;
+	sm->abandoned = false;
+	sm->committed = false;
+	sm->exited = false;
+	sm->hold_until_ns = 0;
+}
+
+/* A victim is in flight and its hold has not run out. */
+static bool sm_holding(const struct oomhook_sm *sm, u64 now)
+{
+	return !sm->exited && now < sm->hold_until_ns;
+}
+
+/**
+ * oomhook_sm_oom() - a global OOM happened
+ * @sm: the machine.
+ * @now: current time, ns.
+ *
+ * Return: OOMHOOK_V_RUN (a decision starts), _WAIT, _HOLD,
+ * _FALLBACK_BUSY or _FALLBACK_EXPIRED.
+ */
+enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now)
+{
+	switch (sm->state) {
+	case OOMHOOK_SM_RUNNING:
+		if (sm->committed)
+			return sm_holding(sm, now) ? OOMHOOK_V_HOLD :
+						     OOMHOOK_V_FALLBACK_EXPIRED;
+		return sm->abandoned ? OOMHOOK_V_FALLBACK_BUSY : OOMHOOK_V_WAIT;
+	case OOMHOOK_SM_HOLDING:
+		if (sm_holding(sm, now))
+			return OOMHOOK_V_HOLD;
+		sm->state = OOMHOOK_SM_IDLE;
+		return OOMHOOK_V_FALLBACK_EXPIRED;
+	case OOMHOOK_SM_IDLE:
+	default:
+		sm_start(sm);
+		return OOMHOOK_V_RUN;
+	}
+}
+
+/**
+ * oomhook_sm_psi() - a PSI trigger fired
+ * @sm: the machine.
+ * @now: current time, ns.
+ * @cooldown_ns: minimum time between an action and the next PSI decision.
+ *
+ * Return: OOMHOOK_V_RUN, _SUPPRESS_BUSY or _SUPPRESS_COOLDOWN.
+ */
+enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
+				    u64 cooldown_ns)
+{
+	if (sm->state == OOMHOOK_SM_HOLDING && !sm_holding(sm, now))
+		sm->state = OOMHOOK_SM_IDLE;
+	if (sm->state != OOMHOOK_SM_IDLE)
+		return OOMHOOK_V_SUPPRESS_BUSY;
+	if (sm->acted && now - sm->last_action_ns < cooldown_ns)
+		return OOMHOOK_V_SUPPRESS_COOLDOWN;
+	sm_start(sm);
+	return OOMHOOK_V_RUN;
+}
+
+/**
+ * oomhook_sm_commit() - the running decision is about to act
+ * @sm: the machine.
+ * @now: current time, ns.
+ * @hold_ns: how long a victim may take to exit.
+ *
+ * Return: false if the decision was abandoned and must not act.
+ */
+bool oomhook_sm_commit(struct oomhook_sm *sm, u64 now, u64 hold_ns)
+{
+	if (sm->state != OOMHOOK_SM_RUNNING || sm->abandoned)
+		return false;
+	sm->committed = true;
+	sm->hold_until_ns = now + hold_ns;
+	return true;
+}
+
+/**
+ * oomhook_sm_abandon() - the OOM path stopped waiting for the decision
+ * @sm: the machine.
+ *
+ * Return: true if the decision will not act (the caller falls back), false
+ * if it already committed to an action (the caller holds).
+ */
+bool oomhook_sm_abandon(struct oomhook_sm *sm)
+{
+	if (sm->state != OOMHOOK_SM_RUNNING)
+		return false;
+	if (sm->committed)
+		return false;
+	sm->abandoned = true;
+	return true;
+}
+
+/**
+ * oomhook_sm_done() - the running decision finished
+ * @sm: the machine.
+ * @now: current time, ns.
+ * @acted: an action was taken (starts the cooldown).
+ * @in_flight: a victim was killed and may still be exiting.
+ */
+void oomhook_sm_done(struct oomhook_sm *sm, u64 now, bool acted,
+		     bool in_flight)
+{
+	if (acted) {
+		sm->acted = true;
+		sm->last_action_ns = now;
+	}
+	if (in_flight && sm->committed && sm_holding(sm, now))
+		sm->state = OOMHOOK_SM_HOLDING;
+	else
+		sm->state = OOMHOOK_SM_IDLE;
+}
+
+/**
+ * oomhook_sm_exited() - the victim of decision @gen exited
+ * @sm: the machine.
+ * @gen: the decision that killed it.
+ */
+void oomhook_sm_exited(struct oomhook_sm *sm, u64 gen)
+{
+	if (gen != sm->gen)
+		return;
+	sm->exited = true;
+	if (sm->state == OOMHOOK_SM_HOLDING)
+		sm->state = OOMHOOK_SM_IDLE;
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memcg: kill a whole memory cgroup, chosen by priority and usage.
+ *
+ * When memory runs out, the kernel's killer takes the single process with
+ * the highest badness score; a service made of many processes loses one of
+ * them, and the wrong service may lose it.  This policy treats a cgroup as
+ * the unit of work: it picks the leaf cgroup (or memory.oom.group cgroup)
+ * that the administrator marked as least important, and among equals the
+ * one using the most memory beyond its protection, and kills all of it at
+ * once through cgroup.kill.
+ *
+ * Priorities are the xattrs systemd and oomd use (ManagedOOMPreference=):
+ * user.oomd_prefer is chosen first, user.oomd_avoid last, user.oomd_omit
+ * never; trusted.* forms work too, and a marker applies to the subtree
+ * below it.  The root cgroup and the cgroups holding PID 1 are never
+ * chosen.
+ *
+ * Choose it when workloads are organized in cgroups (systemd services,
+ * containers, batch jobs) and losing one workload entirely is better than
+ * losing a random process of it.
+ *
+ * Tunables, in /sys/kernel/oomhook/policies/memcg/ and as module
+ * parameters:
+ *
+ * subtree
+ *	Only cgroups at or below this cgroup are candidates.  A cgroup path
+ *	relative to the cgroup2 root, e.g. "/batch.slice".  Default "/": the
+ *	whole hierarchy.  Writing a cgroup that does not exist fails with
+ *	-ENOENT.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "oomhook.h"
+
+static char memcg_subtree[OOMHOOK_PATH_MAX] = "/";
+/* Protects memcg_subtree: taken by the decision worker, never held long. */
+static DEFINE_SPINLOCK(memcg_lock);
+
+/* Scratch for ->handle(), which the core never runs concurrently. */
+static char memcg_scope[OOMHOOK_PATH_MAX];
+static struct oomhook_candidate memcg_victim;
+
+static int memcg_handle(const struct oomhook_event *ev,
+			struct oomhook_result *res)
+{
+	int ret;
+
+	spin_lock(&memcg_lock);
+	strscpy(memcg_scope, memcg_subtree, sizeof(memcg_scope));
+	spin_unlock(&memcg_lock);
+
+	ret = oomhook_select_cgroup(ev, memcg_scope, &memcg_victim);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return ret;
+	return oomhook_kill_cgroup(ev, &memcg_victim, res);
+}
+
+/* Validate, check existence, then apply: a bad value changes nothing. */
+static int memcg_set_subtree(const char *val)
+{
+	char path[OOMHOOK_PATH_MAX];
+	int ret;
+
+	ret = oomhook_parse_cgroup_path(val, path, sizeof(path));
+	if (ret)
+		return ret;
+	ret = oomhook_cgroup_exists(path);
+	if (ret)
+		return ret;
+	spin_lock(&memcg_lock);
+	strscpy(memcg_subtree, path, sizeof(memcg_subtree));
+	spin_unlock(&memcg_lock);
+	return 0;
+}
+
+static ssize_t subtree_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	ssize_t len;
+
+	spin_lock(&memcg_lock);
+	len = sysfs_emit(buf, "%s\n", memcg_subtree);
+	spin_unlock(&memcg_lock);
+	return len;
+}
+
+static ssize_t subtree_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (strnlen(buf, count) != count)
+		return -EINVAL;
+	ret = memcg_set_subtree(buf);
+	return ret ?: count;
+}
+
+static struct kobj_attribute subtree_attr = __ATTR_RW(subtree);
+
+static struct attribute *memcg_attrs[] = {
+	&subtree_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(memcg);
+
+/*
+ * At load the core is already running (we depend on it), so the subtree
+ * can be checked for existence like a sysfs write.
+ */
+static int subtree_param_set(const char *val, const struct kernel_param *kp)
+{
+	return memcg_set_subtree(val);
+}
+
+static int subtree_param_get(char *buf, const struct kernel_param *kp)
+{
+	return subtree_show(NULL, NULL, buf);
+}
+
+static const struct kernel_param_ops subtree_param_ops = {
+	.set = subtree_param_set,
+	.get = subtree_param_get,
+};
+
+module_param_cb(subtree, &subtree_param_ops, NULL, 0444);
+MODULE_PARM_DESC(subtree, "Only cgroups at or below this cgroup are candidates. Default \"/\".");
+
+static struct oomhook_policy memcg_policy = {
+	.name = "memcg",
+	.owner = THIS_MODULE,
+	.handle = memcg_handle,
+	.groups = memcg_groups,
+};
+
+module_oomhook_policy(memcg_policy);
+
+MODULE_ALIAS_OOMHOOK_POLICY("memcg");
+MODULE_DESCRIPTION("oomhook policy: kill the lowest-priority memory cgroup as a whole");
+MODULE_AUTHOR("The oomhook developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(OOMHOOK_VERSION);

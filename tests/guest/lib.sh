@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for guest scenarios (busybox sh).  A scenario is a script sourced
+# after this file; it calls check/must and ends; "finish" turns the checks
+# into the exit status.
+
+OH=/sys/kernel/oomhook
+CG=/sys/fs/cgroup
+MODDIR=/lib/modules/$(uname -r)/extra
+FAILED=0
+LASTPID=
+
+say() { echo "# $*"; }
+
+pass() { echo "ok - $*"; }
+
+bad() {
+	echo "not ok - $*"
+	FAILED=1
+}
+
+# check DESCRIPTION COMMAND...: record whether COMMAND succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@"; then pass "$desc"; else bad "$desc"; fi
+}
+
+# must DESCRIPTION COMMAND...: like check, but stop the scenario on failure.
+must() {
+	desc=$1
+	shift
+	if "$@"; then
+		pass "$desc"
+	else
+		bad "$desc"
+		finish
+	fi
+}
+
+finish() {
+	if [ "$FAILED" = 0 ]; then exit 0; fi
+	say "stats:"; cat $OH/stats 2>/dev/null
+	say "events:"; cat $OH/events 2>/dev/null
+	exit 1
+}
+
+# wait_until SECONDS COMMAND...: poll COMMAND every 0.1 s.
+wait_until() {
+	limit=$(($1 * 10))
+	shift
+	n=0
+	while ! "$@"; do
+		n=$((n + 1))
+		[ $n -ge $limit ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# cg_new NAME: create a cgroup below the root.
+cg_new() { mkdir -p "$CG/$1"; }
+
+# spawn CGROUP COMMAND...: start COMMAND in CGROUP, killable (oom_score_adj
+# 0, unlike the driver); its pid is left in LASTPID.
+spawn() {
+	dir=$CG/$1
+	shift
+	sh -c 'echo 0 > /proc/self/oom_score_adj; echo $$ > "$0/cgroup.procs"; exec "$@"' \
+		"$dir" "$@" > /dev/null 2>&1 &
+	LASTPID=$!
+}
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+	[ -e "/proc/$1/status" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+dead() { ! alive "$1"; }
+
+all_dead() {
+	for p in "$@"; do alive "$p" && return 1; done
+	return 0
+}
+
+all_alive() {
+	for p in "$@"; do dead "$p" && return 1; done
+	return 0
+}
+
+# populated CGROUP: the cgroup has tasks.
+populated() { grep -q '^populated 1' "$CG/$1/cgroup.events"; }
+
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' $OH/stats; }
+
+vmstat_of() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+
+# Number of processes the kernel's own OOM killer killed since boot.
+kernel_kills() { vmstat_of oom_kill; }
+
+load_core() { modprobe oomhook "$@"; }
+
+# wait_policy CHAIN: wait until the bracketed chain reads [CHAIN].
+wait_policy() { wait_until 15 grep -q "^\[$1\]" $OH/policy; }
+
+# xattr marker helpers for priorities (systemd's ManagedOOMPreference).
+mark() { xattr set "$CG/$1" "user.oomd_$2" 1; }
+
+# mem_free_mb: MemAvailable in MB.
+mem_free_mb() { awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo; }
+
+# ready FILE...: every hog wrote its ready file.
+ready() {
+	for f in "$@"; do [ -s "$f" ] || return 1; done
+	return 0
+}
+
+# event_has PATTERN: some line of the events file matches all words.
+event_has() {
+	line=$(cat $OH/events)
+	for w in "$@"; do
+		line=$(echo "$line" | grep -F -- "$w") || return 1
+	done
+	[ -n "$line" ]
+}
+
+# eq A B: numeric equality, with a message on failure.
+eq() {
+	[ "$1" = "$2" ] && return 0
+	say "expected $2, got $1"
+	return 1
+}
+
+ge() {
+	[ "$1" -ge "$2" ] 2>/dev/null && return 0
+	say "expected >= $2, got $1"
+	return 1
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hog: allocate anonymous memory, for tests and benchmarks.
+ *
+ *   hog [-s MB] [-c CHUNK_MB] [-i INTERVAL_MS] [-n] [-H] [-r FILE]
+ *
+ *   -s MB	  total to allocate; 0 (default) grows until killed
+ *   -c MB	  allocation step (default 1)
+ *   -i MS	  pause between steps (default 0)
+ *   -n	  do not touch the pages (default: touch every page)
+ *   -H	  hold the memory once allocated, until killed (default: exit)
+ *   -r FILE  write "ready <pid>" to FILE once the total is allocated
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MB (1024UL * 1024UL)
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long total = 0, chunk = 1, done = 0;
+	long interval = 0, page = sysconf(_SC_PAGESIZE);
+	const char *ready = NULL;
+	int touch = 1, hold = 0, opt;
+
+	while ((opt = getopt(argc, argv, "s:c:i:nHr:")) != -1) {
+		switch (opt) {
+		case 's': total = strtoul(optarg, NULL, 0); break;
+		case 'c': chunk = strtoul(optarg, NULL, 0); break;
+		case 'i': interval = strtol(optarg, NULL, 0); break;
+		case 'n': touch = 0; break;
+		case 'H': hold = 1; break;
+		case 'r': ready = optarg; break;
+		default:
+			fprintf(stderr, "usage: hog [-s MB] [-c MB] [-i MS] [-n] [-H] [-r FILE]\n");
+			return 2;
+		}
+	}
+	if (!chunk)
+		chunk = 1;
+
+	while (!total || done < total) {
+		unsigned long step = chunk;
+		char *p;
+
+		if (total && done + step > total)
+			step = total - done;
+		p = mmap(NULL, step * MB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			pause_ms(10);
+			continue;
+		}
+		if (touch)
+			for (unsigned long off = 0; off < step * MB; off += page)
+				p[off] = 1;
+		done += step;
+		if (interval)
+			pause_ms(interval);
+	}
+	if (ready) {
+		FILE *f = fopen(ready, "w");
+
+		if (f) {
+			fprintf(f, "ready %d\n", (int)getpid());
+			fclose(f);
+		}
+	}
+	while (hold)
+		pause();
+	return 0;
+}

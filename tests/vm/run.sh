@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run oomhook's scenarios in QEMU guests, one fresh boot per scenario.
+#
+#   tests/vm/run.sh [scenario ...]        (default: every scenario in order)
+#
+# Environment:
+#   KVER        kernel release to test (default: newest with an image in
+#               /boot and headers in /lib/modules/<release>/build)
+#   KERNEL      kernel image to boot (default: /boot/vmlinuz-$KVER)
+#   KDIR        headers or build tree to build against
+#               (default: /lib/modules/$KVER/build)
+#   MODSRC      modules tree of $KERNEL, for zram and friends
+#               (default: /lib/modules/$KVER)
+#   VM_ACCEL    tcg (default) or kvm
+#   VM_TIMEOUT  seconds per guest (default 300)
+#   VM_APPEND   extra kernel command line
+#   OOMHOOK_WORK  scratch directory (default: <repo>/.vm)
+#
+# Nothing is ever loaded on this machine: modules are built here and loaded
+# inside the guests only.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+guest=$top/tests/guest
+
+newest_kver() {
+	local v best=
+	for d in /lib/modules/*/build; do
+		v=$(basename "$(dirname "$d")")
+		[ -e "/boot/vmlinuz-$v" ] || continue
+		best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n 1)
+	done
+	echo "$best"
+}
+
+KVER=${KVER:-$(newest_kver)}
+[ -n "$KVER" ] || { echo "no kernel with image and headers found" >&2; exit 1; }
+KERNEL=${KERNEL:-/boot/vmlinuz-$KVER}
+KDIR=${KDIR:-/lib/modules/$KVER/build}
+MODSRC=${MODSRC:-/lib/modules/$KVER}
+VM_ACCEL=${VM_ACCEL:-tcg}
+VM_TIMEOUT=${VM_TIMEOUT:-300}
+VM_APPEND=${VM_APPEND:-}
+WORK=${OOMHOOK_WORK:-$top/.vm}/$KVER
+mkdir -p "$WORK"
+
+if [ $# -eq 0 ]; then
+	set -- $(grep -v '^#' "$guest/scenarios/ORDER")
+fi
+
+log() { printf '[vm %s] %s\n' "$(date +%T)" "$*"; }
+
+# ---- build the modules and the helpers ------------------------------------
+build_modules() {
+	local b=$WORK/build
+	rm -rf "$b"
+	mkdir -p "$b"
+	cp -r "$top/Kbuild" "$top/VERSION" "$top/include" "$top/module" \
+	      "$top/policies" "$b/"
+	make -s -C "$KDIR" M="$b" modules >"$WORK/build.log" 2>&1 || {
+		cat "$WORK/build.log"
+		return 1
+	}
+}
+
+log "kernel $KVER ($KERNEL), accel $VM_ACCEL"
+build_modules
+make -s -C "$top/tests/helpers"
+
+# ---- the initramfs ----------------------------------------------------------
+stage=$WORK/initramfs
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,run,tests/bin} \
+	 "$stage/lib/modules/$KVER/extra"
+cp /bin/busybox "$stage/bin/busybox"
+for app in $(/bin/busybox --list); do
+	[ -e "$stage/bin/$app" ] || ln -s busybox "$stage/bin/$app"
+done
+for app in modprobe insmod rmmod lsmod modinfo depmod reboot poweroff; do
+	ln -sf ../bin/busybox "$stage/sbin/$app"
+done
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' \
+	>"$stage/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
+cp "$guest/init" "$stage/init"
+cp "$guest/lib.sh" "$stage/tests/"
+cp -r "$guest/scenarios" "$stage/tests/"
+for h in hog heartbeat pollwait xattr; do
+	cp "$top/tests/helpers/$h" "$stage/tests/bin/"
+done
+cp "$WORK"/build/*.ko "$stage/lib/modules/$KVER/extra/"
+# Modules of the distro kernel the scenarios use (zram for swap).
+for m in zram; do
+	f=$(find "$MODSRC/kernel" -name "$m.ko*" 2>/dev/null | head -n 1)
+	[ -n "$f" ] || continue
+	mkdir -p "$stage/lib/modules/$KVER/kernel"
+	cp "$f" "$stage/lib/modules/$KVER/kernel/"
+done
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ -e "$MODSRC/$f" ] && cp "$MODSRC/$f" "$stage/lib/modules/$KVER/"
+done
+depmod -b "$stage" "$KVER" 2>/dev/null
+# busybox modprobe handles only uncompressed modules.
+find "$stage/lib/modules" -name '*.ko.xz' -exec xz -d {} + 2>/dev/null || true
+find "$stage/lib/modules" -name '*.ko.zst' -exec zstd -q -d --rm {} + 2>/dev/null || true
+depmod -b "$stage" "$KVER" 2>/dev/null
+initrd=$WORK/initramfs.cpio.gz
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
+
+# ---- boot one guest per scenario -------------------------------------------
+mem_of() {
+	local m
+	m=$(sed -n 's/^# mem: *\([0-9]*\).*/\1/p' "$guest/scenarios/$1.sh" | head -n 1)
+	echo "${m:-256}"
+}
+
+# Splats fail a run.  The kernel's own OOM report carries one stack trace
+# per "invoked oom-killer" header: those are expected, any other is not.
+splats() {
+	local logf=$1 traces reports
+	grep -E 'BUG:|WARNING:|Oops|INFO: task .* blocked|general protection|UBSAN|KASAN|kmemleak: [1-9]' "$logf" || true
+	traces=$(grep -c 'Call Trace' "$logf" || true)
+	reports=$(grep -c 'invoked oom-killer' "$logf" || true)
+	if [ "$traces" -gt "$reports" ]; then
+		echo "$((traces - reports)) stack trace(s) outside OOM reports"
+	fi
+}
+
+accel_args=(-accel tcg)
+[ "$VM_ACCEL" = kvm ] && accel_args=(-accel kvm -cpu host)
+
+failed=()
+for s in "$@"; do
+	[ -f "$guest/scenarios/$s.sh" ] || { log "no scenario $s"; failed+=("$s"); continue; }
+	logf=$WORK/$s.log
+	start=$(date +%s)
+	log "scenario $s: booting ($(mem_of "$s") MB)"
+	set +e
+	timeout --foreground "$VM_TIMEOUT" qemu-system-x86_64 "${accel_args[@]}" \
+		-smp 2 -m "$(mem_of "$s")" -nographic -no-reboot \
+		-kernel "$KERNEL" -initrd "$initrd" \
+		-append "console=ttyS0 quiet panic=-1 log_buf_len=1M ohtest=$s $VM_APPEND" \
+		</dev/null >"$logf" 2>&1
+	qrc=$?
+	set -e
+	took=$(( $(date +%s) - start ))
+	sp=$(splats "$logf")
+	if grep -q "OOMHOOK-RESULT: $s PASS" "$logf" && [ -z "$sp" ]; then
+		log "PASS $s (${took}s)"
+		sed -n '/OOMHOOK-BEGIN/,/OOMHOOK-DMESG-BEGIN/p' "$logf" | grep -E '^(# |ok )' | sed 's/^/    /'
+	else
+		[ $qrc = 124 ] && log "scenario $s timed out after ${VM_TIMEOUT}s"
+		[ -n "$sp" ] && { log "kernel splat in $s:"; echo "$sp" | head -n 20; }
+		log "FAIL $s (${took}s); guest log ($logf):"
+		tr -d '\r' <"$logf" | tail -n 150
+		failed+=("$s")
+	fi
+done
+
+if [ ${#failed[@]} -ne 0 ]; then
+	log "FAILED: ${failed[*]}"
+	exit 1
+fi
+log "all $# scenario(s) passed on $KVER"
