@@ -88,7 +88,7 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 cp "$guest/init" "$stage/init"
 cp "$guest/lib.sh" "$stage/tests/"
 cp -r "$guest/scenarios" "$stage/tests/"
-for h in hog heartbeat pollwait xattr; do
+for h in $(make -s -C "$top/tests/helpers" list); do
 	cp "$top/tests/helpers/$h" "$stage/tests/bin/"
 done
 cp "$WORK"/build/*.ko "$stage/lib/modules/$KVER/extra/"

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# e. Twenty consecutive global OOMs with no eligible victim (everything is
+#    omitted): the kernel's killer takes over each time, each fallback is
+#    counted, and the guest never hangs.
+# mem: 256
+
+must "modprobe oomhook policy=memcg" load_core policy=memcg
+must "memcg active" wait_policy memcg
+cg_new O
+mark O omit
+
+t0=$(now_ms)
+i=1
+while [ $i -le 20 ]; do
+	spawn O hog -c 8
+	p=$LASTPID
+	if ! wait_until 60 dead "$p"; then
+		bad "OOM $i was not resolved within 60 s"
+		finish
+	fi
+	i=$((i + 1))
+done
+t1=$(now_ms)
+say "20 OOMs resolved in $((t1 - t0)) ms"
+say "stats: $(tr '\n' ' ' < $OH/stats)"
+say "last event: $(tail -n 1 $OH/events)"
+check "the kernel's killer acted 20 times" eq "$(kernel_kills)" 20
+check "oomhook killed nothing" eq "$(stat_of kills)" 0
+check "each OOM with no victim fell back (fallback_none >= 20)" \
+	ge "$(stat_of fallback_none)" 20
+check "fallbacks add up" eq "$(stat_of fallbacks)" \
+	"$(( $(stat_of fallback_none) + $(stat_of fallback_error) + \
+	$(stat_of fallback_timeout) + $(stat_of fallback_busy) + \
+	$(stat_of fallback_hold_expired) ))"
+check "every OOM call is accounted for" eq "$(stat_of triggers_oom)" \
+	"$(( $(stat_of oom_handled) + $(stat_of oom_held) + \
+	$(stat_of oom_passthrough) + $(stat_of fallbacks) ))"
+check "the events say: no victim, fallback" event_has "trigger=oom" "outcome=none" "fallback=1"
