@@ -36,6 +36,7 @@
  * @kill_ns: when the kill was written.
  * @exited: the victim's cgroup is no longer populated.
  * @exit_ns: when that was seen.
+ * @path: the victim's cgroup.
  */
 struct oomhook_tracker {
 	spinlock_t lock; /* see above */
@@ -50,6 +51,7 @@ struct oomhook_tracker {
 	u64 kill_ns;
 	bool exited;
 	u64 exit_ns;
+	char path[OOMHOOK_PATH_MAX];
 };
 
 /* Enough for cgroup.events ("populated 1\nfrozen 0\n"). */
@@ -170,12 +172,14 @@ void oomhook_track_stop(void)
 /**
  * oomhook_track_victim() - start tracking a victim before killing it
  * @dir: the victim's cgroup directory.
+ * @cgpath: its path.
  * @gen: the decision killing it.
  * @now: the kill's time, ns.
  *
  * Return: 0 or a negative errno (the kill may go ahead untracked).
  */
-int oomhook_track_victim(const struct path *dir, u64 gen, u64 now)
+int oomhook_track_victim(const struct path *dir, const char *cgpath, u64 gen,
+			 u64 now)
 {
 	struct oomhook_tracker *t = &oomhook_tracker;
 	struct file *file;
@@ -195,6 +199,7 @@ int oomhook_track_victim(const struct path *dir, u64 gen, u64 now)
 	t->kill_ns = now;
 	t->exited = false;
 	t->whead = NULL;
+	strscpy(t->path, cgpath, sizeof(t->path));
 	spin_unlock(&t->lock);
 
 	init_poll_funcptr(&t->pt, tracker_queue);
@@ -211,6 +216,26 @@ int oomhook_track_victim(const struct path *dir, u64 gen, u64 now)
 	/* The victim may already be gone: look once. */
 	queue_work(oomhook_wq, &t->work);
 	return 0;
+}
+
+/**
+ * oomhook_track_pending() - whether a cgroup is being killed already
+ * @path: a cgroup.
+ *
+ * A cgroup killed and not yet empty (or a descendant of it) is no
+ * candidate: killing it again frees nothing more.
+ *
+ * Return: true if @path is at or below the victim in flight.
+ */
+bool oomhook_track_pending(const char *path)
+{
+	struct oomhook_tracker *t = &oomhook_tracker;
+	bool pending;
+
+	spin_lock(&t->lock);
+	pending = t->armed && !t->exited && oomhook_path_within(path, t->path);
+	spin_unlock(&t->lock);
+	return pending;
 }
 
 /**
@@ -286,7 +311,8 @@ int oomhook_kill_cgroup(const struct oomhook_event *ev,
 		goto out;
 	}
 
-	if (oomhook_track_victim(&dir, oomhook_run_gen(ev), ktime_get_ns()))
+	if (oomhook_track_victim(&dir, victim->path, oomhook_run_gen(ev),
+				 ktime_get_ns()))
 		pr_warn_ratelimited("cannot track the exit of %s\n",
 				    victim->path);
 	if (!oomhook_run_commit(ev)) {

@@ -26,6 +26,7 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_OOM_HANDLED] = "oom_handled",
 	[OOMHOOK_STAT_OOM_HELD] = "oom_held",
 	[OOMHOOK_STAT_OOM_PASSTHROUGH] = "oom_passthrough",
+	[OOMHOOK_STAT_OOM_DEFERRED] = "oom_deferred",
 	[OOMHOOK_STAT_PSI_RUNS] = "psi_runs",
 	[OOMHOOK_STAT_PSI_SUPPRESSED_BUSY] = "psi_suppressed_busy",
 	[OOMHOOK_STAT_PSI_SUPPRESSED_COOLDOWN] = "psi_suppressed_cooldown",
@@ -41,6 +42,7 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_FALLBACK_TIMEOUT] = "fallback_timeout",
 	[OOMHOOK_STAT_FALLBACK_BUSY] = "fallback_busy",
 	[OOMHOOK_STAT_FALLBACK_HOLD_EXPIRED] = "fallback_hold_expired",
+	[OOMHOOK_STAT_FALLBACK_NO_PROGRESS] = "fallback_no_progress",
 	[OOMHOOK_STAT_ERRORS] = "errors",
 	[OOMHOOK_STAT_TRIGGERS_GONE] = "triggers_gone",
 };

@@ -101,10 +101,15 @@ enum oomhook_sm_state {
  * @OOMHOOK_V_RUN: start a decision (the machine is now RUNNING).
  * @OOMHOOK_V_WAIT: a decision is running; wait for it (OOM only).
  * @OOMHOOK_V_HOLD: a victim is exiting; pick nobody else (OOM only).
+ * @OOMHOOK_V_DEFER: the kernel's killer acted moments ago; leave this OOM
+ *	to it too, as its own victim may still be exiting (OOM only).
  * @OOMHOOK_V_FALLBACK_BUSY: a decision overran its budget earlier and is
  *	still running; let the kernel's killer act (OOM only).
  * @OOMHOOK_V_FALLBACK_EXPIRED: the victim did not exit within the hold
  *	time; let the kernel's killer act (OOM only).
+ * @OOMHOOK_V_FALLBACK_NO_PROGRESS: memory reported released several times
+ *	in a row did not stop the OOMs; let the kernel's killer act (OOM
+ *	only).
  * @OOMHOOK_V_SUPPRESS_BUSY: a decision or a victim is in flight (PSI only).
  * @OOMHOOK_V_SUPPRESS_COOLDOWN: too soon after the last action (PSI only).
  */
@@ -112,8 +117,10 @@ enum oomhook_verdict {
 	OOMHOOK_V_RUN,
 	OOMHOOK_V_WAIT,
 	OOMHOOK_V_HOLD,
+	OOMHOOK_V_DEFER,
 	OOMHOOK_V_FALLBACK_BUSY,
 	OOMHOOK_V_FALLBACK_EXPIRED,
+	OOMHOOK_V_FALLBACK_NO_PROGRESS,
 	OOMHOOK_V_SUPPRESS_BUSY,
 	OOMHOOK_V_SUPPRESS_COOLDOWN,
 };
@@ -128,6 +135,10 @@ enum oomhook_verdict {
  * @hold_until_ns: committed or HOLDING: when the hold ends.
  * @acted: @last_action_ns is valid.
  * @last_action_ns: when the last action was taken (for the cooldown).
+ * @defer_until_ns: OOMs go to the kernel until then (after a fallback).
+ * @releases: decisions in a row, each within hold time of the previous,
+ *	that released memory without a kill.
+ * @last_release_ns: when the last of them finished.
  *
  * All times are passed in, so that the machine can be tested with time
  * injected.  The caller serializes access.
@@ -141,16 +152,29 @@ struct oomhook_sm {
 	u64 hold_until_ns;
 	bool acted;
 	u64 last_action_ns;
+	u64 defer_until_ns;
+	unsigned int releases;
+	u64 last_release_ns;
 };
 
+/*
+ * Releases in a row after which an OOM goes to the kernel's killer: a policy
+ * that keeps reporting freed memory that does not help must not keep the
+ * allocator retrying forever.
+ */
+#define OOMHOOK_RELEASE_STREAK_MAX	3
+
 void oomhook_sm_init(struct oomhook_sm *sm);
-enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now);
+enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
+				    u64 hold_ns);
 enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 				    u64 cooldown_ns);
 bool oomhook_sm_commit(struct oomhook_sm *sm, u64 now, u64 hold_ns);
 bool oomhook_sm_abandon(struct oomhook_sm *sm);
 void oomhook_sm_done(struct oomhook_sm *sm, u64 now, bool acted,
-		     bool in_flight);
+		     bool in_flight, bool released, u64 hold_ns);
+bool oomhook_sm_committed(const struct oomhook_sm *sm);
+void oomhook_sm_fallback(struct oomhook_sm *sm, u64 now, u64 hold_ns);
 void oomhook_sm_exited(struct oomhook_sm *sm, u64 gen);
 
 /* ---- candidate ranking (rank.c); pure functions ------------------------ */
@@ -244,7 +268,8 @@ extern struct oomhook_ring oomhook_events;
 
 /*
  * Counters.  Each OOM notifier call ends in exactly one of oom_handled,
- * oom_held, oom_passthrough or one of the fallback_* counters; each PSI
+ * oom_held, oom_passthrough, oom_deferred or one of the fallback_*
+ * counters; each PSI
  * event in exactly one of psi_runs, psi_suppressed_* or psi_passthrough.
  */
 enum oomhook_stat {
@@ -253,6 +278,7 @@ enum oomhook_stat {
 	OOMHOOK_STAT_OOM_HANDLED,
 	OOMHOOK_STAT_OOM_HELD,
 	OOMHOOK_STAT_OOM_PASSTHROUGH,
+	OOMHOOK_STAT_OOM_DEFERRED,
 	OOMHOOK_STAT_PSI_RUNS,
 	OOMHOOK_STAT_PSI_SUPPRESSED_BUSY,
 	OOMHOOK_STAT_PSI_SUPPRESSED_COOLDOWN,
@@ -268,6 +294,7 @@ enum oomhook_stat {
 	OOMHOOK_STAT_FALLBACK_TIMEOUT,
 	OOMHOOK_STAT_FALLBACK_BUSY,
 	OOMHOOK_STAT_FALLBACK_HOLD_EXPIRED,
+	OOMHOOK_STAT_FALLBACK_NO_PROGRESS,
 	OOMHOOK_STAT_ERRORS,
 	OOMHOOK_STAT_TRIGGERS_GONE,
 	OOMHOOK_NR_STATS,
@@ -334,10 +361,12 @@ extern struct workqueue_struct *oomhook_wq;
 bool oomhook_run_commit(const struct oomhook_event *ev);
 u64 oomhook_run_gen(const struct oomhook_event *ev);
 void oomhook_victim_exited(u64 gen);
-int oomhook_track_victim(const struct path *dir, u64 gen, u64 now);
+int oomhook_track_victim(const struct path *dir, const char *cgpath, u64 gen,
+			 u64 now);
 void oomhook_track_set_seq(u64 gen, u64 seq);
 void oomhook_track_expired(bool fallback);
 void oomhook_track_stop(void);
+bool oomhook_track_pending(const char *path);
 
 /* ---- sysfs (sysfs.c) --------------------------------------------------- */
 

@@ -60,6 +60,7 @@ struct workqueue_struct *oomhook_wq;
  * @ev: the event handed to the policies.
  * @res: a policy's result.
  * @rec: the record being built.
+ * @freed: bytes the chain reported released.
  * @last_gen: (under oomhook_sm_lock) the last decision that finished.
  * @last_pages: its pages freed, for the OOM notifier.
  * @last_in_flight: it killed a victim that may still be exiting.
@@ -73,6 +74,7 @@ struct oomhook_run {
 	struct oomhook_event ev;
 	struct oomhook_result res;
 	struct oomhook_record rec;
+	u64 freed;
 
 	u64 last_gen;
 	unsigned long last_pages;
@@ -171,6 +173,21 @@ void oomhook_victim_exited(u64 gen)
 	spin_unlock(&oomhook_sm_lock);
 }
 
+/*
+ * A kill counts only if it went through oomhook_kill_cgroup(): a policy
+ * claiming one it did not make would have the OOM path wait for a victim
+ * that does not exist.
+ */
+static bool run_committed(void)
+{
+	bool committed;
+
+	spin_lock(&oomhook_sm_lock);
+	committed = oomhook_sm_committed(&oomhook_sm);
+	spin_unlock(&oomhook_sm_lock);
+	return committed;
+}
+
 /* Run the chain; fills run->rec's action, policy, victim and bytes. */
 static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 {
@@ -178,6 +195,7 @@ static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 	u64 total = 0;
 	int i, ret, error = 0;
 
+	run->freed = 0;
 	for (i = 0; chain && i < chain->nr; i++) {
 		struct oomhook_policy *policy = chain->policy[i];
 
@@ -187,6 +205,12 @@ static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 		}
 		memset(&run->res, 0, sizeof(run->res));
 		ret = policy->handle(&run->ev, &run->res);
+		if (!ret && run->res.action == OOMHOOK_ACT_KILL &&
+		    !run_committed())
+			ret = -EPROTO;
+		if (!ret && run->res.action == OOMHOOK_ACT_FREED &&
+		    !run->res.freed)
+			ret = -EPROTO;
 		if (ret) {
 			error = ret;
 			oomhook_count(OOMHOOK_STAT_ERRORS);
@@ -201,6 +225,7 @@ static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 		strscpy(rec->policy, policy->name, sizeof(rec->policy));
 		strscpy(rec->victim, run->res.victim, sizeof(rec->victim));
 		rec->action = run->res.action;
+		run->freed += run->res.freed;
 		total += run->res.freed + run->res.expected;
 		rec->bytes = total;
 		/* One victim in flight at a time. */
@@ -270,8 +295,7 @@ static void oomhook_run_workfn(struct work_struct *work)
 	rec->error = error;
 	rec->latency_us = div_u64(now - run->ev.start_ns, NSEC_PER_USEC);
 	in_flight = rec->action == OOMHOOK_ACT_KILL;
-	pages = rec->action == OOMHOOK_ACT_FREED ?
-		DIV_ROUND_UP(rec->bytes, PAGE_SIZE) : 0;
+	pages = in_flight ? 0 : DIV_ROUND_UP(run->freed, PAGE_SIZE);
 	rec->fallback = run->ev.source == OOMHOOK_SRC_OOM && !in_flight &&
 			!pages;
 	run_count(rec);
@@ -300,7 +324,7 @@ static void oomhook_run_workfn(struct work_struct *work)
 	run->last_in_flight = in_flight;
 	run->last_outcome = rec->outcome;
 	oomhook_sm_done(&oomhook_sm, now, rec->action != OOMHOOK_ACT_NONE,
-			in_flight);
+			in_flight, pages != 0, ms_to_ns(&oomhook_hold_ms));
 	spin_unlock(&oomhook_sm_lock);
 	wake_up_all(&oomhook_run_wait);
 }
@@ -317,6 +341,10 @@ static bool run_finished(u64 gen)
 
 static void oom_fallback(enum oomhook_stat why, const char *reason)
 {
+	spin_lock(&oomhook_sm_lock);
+	oomhook_sm_fallback(&oomhook_sm, ktime_get_ns(),
+			    ms_to_ns(&oomhook_hold_ms));
+	spin_unlock(&oomhook_sm_lock);
 	oomhook_count(why);
 	oomhook_count(OOMHOOK_STAT_FALLBACKS);
 	trace_oomhook_fallback(reason);
@@ -402,7 +430,7 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 	}
 
 	spin_lock(&oomhook_sm_lock);
-	verdict = oomhook_sm_oom(&oomhook_sm, now);
+	verdict = oomhook_sm_oom(&oomhook_sm, now, ms_to_ns(&oomhook_hold_ms));
 	if (verdict == OOMHOOK_V_RUN)
 		run_start_locked(OOMHOOK_SRC_OOM, "oom", "/", now);
 	gen = oomhook_sm.gen;
@@ -417,10 +445,17 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 		oomhook_count(OOMHOOK_STAT_OOM_HELD);
 		pages = 1;
 		break;
+	case OOMHOOK_V_DEFER:
+		oomhook_count(OOMHOOK_STAT_OOM_DEFERRED);
+		break;
 	case OOMHOOK_V_FALLBACK_EXPIRED:
 		oomhook_track_expired(true);
 		oom_fallback(OOMHOOK_STAT_FALLBACK_HOLD_EXPIRED,
 			     "the victim did not exit within hold_ms");
+		break;
+	case OOMHOOK_V_FALLBACK_NO_PROGRESS:
+		oom_fallback(OOMHOOK_STAT_FALLBACK_NO_PROGRESS,
+			     "memory reported released did not help");
 		break;
 	case OOMHOOK_V_FALLBACK_BUSY:
 	default:

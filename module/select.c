@@ -6,8 +6,9 @@
  * (those are one unit with their descendants, so the walk does not go
  * below them), within the event's scope and the policy's subtree.  Never a
  * candidate: the root, the cgroup holding PID 1 and its ancestors, cgroups
- * marked omit (and everything below them), empty cgroups and cgroups
- * without the memory controller.
+ * marked omit (and everything below them), empty cgroups, cgroups without
+ * the memory controller, and the victim still exiting from an earlier
+ * kill.
  *
  * The walk is iterative, with one open directory per level, and streams:
  * only the best candidate so far is kept, so its memory does not grow with
@@ -149,6 +150,8 @@ static void consider(struct oomhook_walk *w, const struct path *dir,
 	u64 populated, swap, min, low;
 
 	if (!strcmp(w->path, "/") || holds_pid1(w, d_inode(dir->dentry)->i_ino))
+		return;
+	if (oomhook_track_pending(w->path))
 		return;
 	if (oomhook_cg_read_key(dir, "cgroup.events", "populated", &populated) ||
 	    !populated)

@@ -16,6 +16,17 @@
  * decision is abandoned: it may finish, but it will not act, and later
  * OOMs fall back to the kernel at once instead of waiting on it again.
  *
+ * Whenever the kernel's killer is left to act (a fallback), OOMs keep going
+ * to it for hold_ms: the kernel knows its own victim is exiting and waits
+ * for it, while this notifier, called before that check, would pick a
+ * second victim.
+ *
+ * A decision that released memory without a kill (e.g. by deleting files)
+ * is trusted OOMHOOK_RELEASE_STREAK_MAX times in a row; if OOMs keep coming
+ * within hold time of each release, the next one goes to the kernel, so
+ * that a policy reporting memory it did not free cannot keep the allocator
+ * retrying forever.
+ *
  * PSI events never wait: they are suppressed while anything is in flight
  * and during the cooldown after an action, so that one pressure episode
  * yields one action.
@@ -50,11 +61,13 @@ static bool sm_holding(const struct oomhook_sm *sm, u64 now)
  * oomhook_sm_oom() - a global OOM happened
  * @sm: the machine.
  * @now: current time, ns.
+ * @hold_ns: how long an action may take to show its effect.
  *
- * Return: OOMHOOK_V_RUN (a decision starts), _WAIT, _HOLD,
- * _FALLBACK_BUSY or _FALLBACK_EXPIRED.
+ * Return: OOMHOOK_V_RUN (a decision starts), _WAIT, _HOLD, _DEFER,
+ * _FALLBACK_BUSY, _FALLBACK_EXPIRED or _FALLBACK_NO_PROGRESS.
  */
-enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now)
+enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
+				    u64 hold_ns)
 {
 	switch (sm->state) {
 	case OOMHOOK_SM_RUNNING:
@@ -69,6 +82,13 @@ enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now)
 		return OOMHOOK_V_FALLBACK_EXPIRED;
 	case OOMHOOK_SM_IDLE:
 	default:
+		if (now < sm->defer_until_ns)
+			return OOMHOOK_V_DEFER;
+		if (sm->releases >= OOMHOOK_RELEASE_STREAK_MAX &&
+		    now - sm->last_release_ns < hold_ns) {
+			sm->releases = 0;
+			return OOMHOOK_V_FALLBACK_NO_PROGRESS;
+		}
 		sm_start(sm);
 		return OOMHOOK_V_RUN;
 	}
@@ -87,7 +107,7 @@ enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 {
 	if (sm->state == OOMHOOK_SM_HOLDING && !sm_holding(sm, now))
 		sm->state = OOMHOOK_SM_IDLE;
-	if (sm->state != OOMHOOK_SM_IDLE)
+	if (sm->state != OOMHOOK_SM_IDLE || now < sm->defer_until_ns)
 		return OOMHOOK_V_SUPPRESS_BUSY;
 	if (sm->acted && now - sm->last_action_ns < cooldown_ns)
 		return OOMHOOK_V_SUPPRESS_COOLDOWN;
@@ -130,23 +150,60 @@ bool oomhook_sm_abandon(struct oomhook_sm *sm)
 }
 
 /**
+ * oomhook_sm_committed() - whether the running decision committed a kill
+ * @sm: the machine.
+ *
+ * Return: true if oomhook_sm_commit() succeeded for this decision.
+ */
+bool oomhook_sm_committed(const struct oomhook_sm *sm)
+{
+	return sm->state == OOMHOOK_SM_RUNNING && sm->committed;
+}
+
+/**
  * oomhook_sm_done() - the running decision finished
  * @sm: the machine.
  * @now: current time, ns.
  * @acted: an action was taken (starts the cooldown).
  * @in_flight: a victim was killed and may still be exiting.
+ * @released: memory was reported released without a kill.
+ * @hold_ns: how long an action may take to show its effect.
  */
 void oomhook_sm_done(struct oomhook_sm *sm, u64 now, bool acted,
-		     bool in_flight)
+		     bool in_flight, bool released, u64 hold_ns)
 {
 	if (acted) {
 		sm->acted = true;
 		sm->last_action_ns = now;
 	}
+	if (released) {
+		if (sm->releases && now - sm->last_release_ns < hold_ns)
+			sm->releases++;
+		else
+			sm->releases = 1;
+		sm->last_release_ns = now;
+	} else if (in_flight) {
+		sm->releases = 0;
+	}
 	if (in_flight && sm->committed && sm_holding(sm, now))
 		sm->state = OOMHOOK_SM_HOLDING;
 	else
 		sm->state = OOMHOOK_SM_IDLE;
+}
+
+/**
+ * oomhook_sm_fallback() - an OOM was left to the kernel's killer
+ * @sm: the machine.
+ * @now: current time, ns.
+ * @hold_ns: how long the kernel's victim may take to exit.
+ *
+ * The kernel's kill is an action: it starts the PSI cooldown too.
+ */
+void oomhook_sm_fallback(struct oomhook_sm *sm, u64 now, u64 hold_ns)
+{
+	sm->defer_until_ns = now + hold_ns;
+	sm->acted = true;
+	sm->last_action_ns = now;
 }
 
 /**

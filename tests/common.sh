@@ -15,22 +15,23 @@ headers_kver() {
 	ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V | tail -n 1
 }
 
-# checkpatch.pl from Debian's linux-source package, extracted once per
-# package version.
-checkpatch() {
+# checkpatch.pl and kernel-doc from Debian's linux-source package,
+# extracted once per package version; prints the directory.
+kernel_scripts() {
 	local ver dir tarball
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-	dir=$(cache_dir)/checkpatch-$ver
+	dir=$(cache_dir)/kernel-scripts-$ver
 	tarball=$(ls /usr/src/linux-source-6.1.tar.* | head -n 1)
-	if [ ! -x "$dir/scripts/checkpatch.pl" ]; then
+	if [ ! -x "$dir/scripts/kernel-doc" ]; then
 		rm -rf "$dir.tmp"
 		mkdir -p "$dir.tmp"
 		tar -xf "$tarball" -C "$dir.tmp" --strip-components=1 \
 			linux-source-6.1/scripts/checkpatch.pl \
 			linux-source-6.1/scripts/spelling.txt \
-			linux-source-6.1/scripts/const_structs.checkpatch
+			linux-source-6.1/scripts/const_structs.checkpatch \
+			linux-source-6.1/scripts/kernel-doc
 		rm -rf "$dir"
 		mv "$dir.tmp" "$dir"
 	fi
-	"$dir/scripts/checkpatch.pl" "$@"
+	echo "$dir/scripts"
 }

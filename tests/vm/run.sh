@@ -60,7 +60,8 @@ build_modules() {
 	mkdir -p "$b"
 	cp -r "$top/Kbuild" "$top/VERSION" "$top/include" "$top/module" \
 	      "$top/policies" "$b/"
-	make -s -C "$KDIR" M="$b" modules >"$WORK/build.log" 2>&1 || {
+	mkdir -p "$b/tests" && cp -r "$top/tests/modules" "$b/tests/"
+	make -s -C "$KDIR" M="$b" OOMHOOK_TESTS=y modules >"$WORK/build.log" 2>&1 || {
 		cat "$WORK/build.log"
 		return 1
 	}

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0
+# j. OOM-path safety against a misbehaving policy (tests/modules/fault.c):
+#    an error, a claimed kill that was not made, a vanished victim, freed
+#    memory that was not freed, a decision overrunning budget_ms, and a
+#    real kill whose victim cannot exit.  Every time the kernel's killer
+#    takes over within bounds, each fallback is counted by reason, and no
+#    second victim is chosen while one is in flight.
+# mem: 256
+
+FP=/sys/module/oomhook_fault/parameters
+must "load: policy=fault, budget 300 ms, hold 800 ms" load_core policy=fault \
+	budget_ms=300 hold_ms=800
+must "fault active (autoloaded)" wait_policy fault
+cg_new L
+cg_new V
+mark V prefer
+
+# oom_round: a leak in L until something kills it; fails the scenario if
+# that takes more than 60 s.  It starts after the previous round's defer
+# window (hold_ms), so that oomhook, not the deferral, meets the OOM.
+oom_round() {
+	sleep 1
+	spawn L hog -c 4
+	p=$LASTPID
+	t0=$(now_ms)
+	must "OOM resolved ($(cat $FP/mode))" wait_until 60 dead "$p"
+	say "resolved in $(( $(now_ms) - t0 )) ms"
+}
+
+for mode in error claim_kill vanished; do
+	echo $mode > $FP/mode
+	k0=$(kernel_kills)
+	f0=$(stat_of fallback_error)
+	oom_round
+	check "$mode: the kernel's killer acted" ge "$(kernel_kills)" $((k0 + 1))
+	check "$mode: counted as fallback_error" ge "$(stat_of fallback_error)" $((f0 + 1))
+done
+check "error: recorded with -EIO" event_has "policy=-" "outcome=error" "fallback=1" "error=-5"
+check "claim_kill: refused with -EPROTO" event_has "outcome=error" "error=-71"
+check "vanished: refused with -ENOENT" event_has "outcome=error" "error=-2"
+
+echo claim_freed > $FP/mode
+k0=$(kernel_kills)
+oom_round
+check "claim_freed: the kernel's killer acted" ge "$(kernel_kills)" $((k0 + 1))
+check "claim_freed: counted as fallback_no_progress" ge "$(stat_of fallback_no_progress)" 1
+say "claims trusted before falling back: $(stat_of oom_handled)"
+
+echo sleep > $FP/mode
+echo 1500 > $FP/sleep_ms
+spawn V hog -s 8 -H -r /tmp/v.ready
+v=$LASTPID
+must "would-be victim in V is up" wait_until 30 ready /tmp/v.ready
+k0=$(kernel_kills)
+oom_round
+check "sleep: the kernel's killer acted" ge "$(kernel_kills)" $((k0 + 1))
+check "sleep: counted as fallback_timeout" ge "$(stat_of fallback_timeout)" 1
+wait_until 10 event_has "outcome=timeout"
+check "sleep: the abandoned decision recorded a timeout" event_has "outcome=timeout" "error=-110"
+check "sleep: the abandoned decision did not kill V" alive "$v"
+check "sleep: nothing killed by oomhook" eq "$(stat_of kills)" 0
+
+# A real kill whose victim cannot exit: V's second task sleeps in D state.
+echo kill > $FP/mode
+cat /sys/kernel/debug/oomhook_fault/block > /dev/null &
+stuck=$!
+echo $stuck > $CG/V/cgroup.procs
+sleep 0.5
+check "the stuck task is in D state" grep -q '^State:.*D' /proc/$stuck/status
+k0=$(kernel_kills)
+oom_round
+check "V's hog was killed by oomhook" dead "$v"
+check "exactly one oomhook kill (no second victim while V exits)" eq "$(stat_of kills)" 1
+check "OOMs were held while V was exiting" ge "$(stat_of oom_held)" 1
+check "after hold_ms the kernel's killer acted" ge "$(stat_of fallback_hold_expired)" 1
+check "the kernel killed the leaker" ge "$(kernel_kills)" $((k0 + 1))
+check "then OOMs were deferred to the kernel, whose victim was exiting" \
+	ge "$(stat_of oom_deferred)" 1
+check "the event says hold-expired" event_has "victim=/V" "outcome=hold-expired" "fallback=1"
+echo 0 > /sys/kernel/debug/oomhook_fault/block
+check "once released, V empties" wait_until 10 sh -c "! grep -q '^populated 1' $CG/V/cgroup.events"
+check "and its late exit is recorded" wait_until 10 event_has "victim=/V" "outcome=exited"
+
+say "stats: $(awk '$2 != 0' $OH/stats | tr '\n' ' ')"
+check "OOM calls add up" eq "$(stat_of triggers_oom)" \
+	"$(( $(stat_of oom_handled) + $(stat_of oom_held) + \
+	$(stat_of oom_passthrough) + $(stat_of oom_deferred) + \
+	$(stat_of fallbacks) ))"
+check "fallbacks add up" eq "$(stat_of fallbacks)" \
+	"$(( $(stat_of fallback_none) + $(stat_of fallback_error) + \
+	$(stat_of fallback_timeout) + $(stat_of fallback_busy) + \
+	$(stat_of fallback_hold_expired) + $(stat_of fallback_no_progress) ))"
