@@ -14,38 +14,26 @@
 
 #include <linux/fs.h>
 #include <linux/ktime.h>
-#include <linux/poll.h>
-#include <linux/sched.h>
+#include <linux/math64.h>
 #include <linux/spinlock.h>
-#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "internal.h"
 
 /**
  * struct oomhook_tracker - the victim in flight
- * @lock: protects the fields below except @work.
- * @file: the victim's cgroup.events, open while armed.
- * @whead: the wait queue @wait is on.
- * @wait: our entry on @whead; its wake function queues @work.
- * @pt: used once, to find @whead.
- * @work: reads cgroup.events after a notification.
- * @armed: @wait is on @whead.
+ * @watch: on the victim's cgroup.events; its work reads "populated".
+ * @lock: protects the fields below.
  * @gen: the decision that killed the victim.
  * @seq: the decision's event record, 0 until recorded.
  * @kill_ns: when the kill was written.
  * @exited: the victim's cgroup is no longer populated.
  * @exit_ns: when that was seen.
- * @path: the victim's cgroup.
+ * @path: the victim's cgroup; "" when nothing is tracked.
  */
 struct oomhook_tracker {
+	struct oomhook_watch watch;
 	spinlock_t lock; /* see above */
-	struct file *file;
-	wait_queue_head_t *whead;
-	wait_queue_entry_t wait;
-	poll_table pt;
-	struct work_struct work;
-	bool armed;
 	u64 gen;
 	u64 seq;
 	u64 kill_ns;
@@ -60,8 +48,12 @@ struct oomhook_tracker {
 static void tracker_workfn(struct work_struct *work);
 
 static struct oomhook_tracker oomhook_tracker = {
+	.watch = {
+		.lock = __SPIN_LOCK_UNLOCKED(oomhook_tracker.watch.lock),
+		.work = __WORK_INITIALIZER(oomhook_tracker.watch.work,
+					   tracker_workfn),
+	},
 	.lock = __SPIN_LOCK_UNLOCKED(oomhook_tracker.lock),
-	.work = __WORK_INITIALIZER(oomhook_tracker.work, tracker_workfn),
 };
 
 static void report_exit(u64 seq, u64 exit_ms)
@@ -73,37 +65,18 @@ static void report_exit(u64 seq, u64 exit_ms)
 	pr_debug("seq=%llu victim exited after %llu ms\n", seq, exit_ms);
 }
 
-/* Take @t's file and wait entry off duty; returns the file to close. */
-static struct file *tracker_disarm(struct oomhook_tracker *t)
-{
-	struct file *file = NULL;
-
-	spin_lock(&t->lock);
-	if (t->armed) {
-		remove_wait_queue(t->whead, &t->wait);
-		t->armed = false;
-		file = t->file;
-		t->file = NULL;
-	}
-	spin_unlock(&t->lock);
-	return file;
-}
-
 static void tracker_workfn(struct work_struct *work)
 {
 	struct oomhook_tracker *t = container_of(work, struct oomhook_tracker,
-						 work);
+						 watch.work);
 	char buf[OOMHOOK_CG_EVENTS_MAX];
 	u64 populated = 1, gen, seq, exit_ms;
 	struct file *file;
 	int ret;
 
-	spin_lock(&t->lock);
-	file = t->armed ? get_file(t->file) : NULL;
-	spin_unlock(&t->lock);
+	file = oomhook_watch_file(&t->watch);
 	if (!file)
 		return;
-
 	ret = oomhook_cg_read_file(file, buf, sizeof(buf));
 	if (ret >= 0)
 		ret = oomhook_parse_key(buf, "populated", &populated);
@@ -112,7 +85,7 @@ static void tracker_workfn(struct work_struct *work)
 	if (ret >= 0 && populated)
 		return;
 
-	file = tracker_disarm(t);
+	file = oomhook_watch_disarm(&t->watch);
 	if (file)
 		oomhook_cg_close(file);
 
@@ -133,40 +106,17 @@ static void tracker_workfn(struct work_struct *work)
 		report_exit(seq, exit_ms);
 }
 
-static int tracker_wake(struct wait_queue_entry *wait, unsigned int mode,
-			int sync, void *key)
-{
-	struct oomhook_tracker *t = container_of(wait, struct oomhook_tracker,
-						 wait);
-
-	/* Atomic context: only queue the work. */
-	queue_work(oomhook_wq, &t->work);
-	return 0;
-}
-
-static void tracker_queue(struct file *file, wait_queue_head_t *whead,
-			  poll_table *pt)
-{
-	struct oomhook_tracker *t = container_of(pt, struct oomhook_tracker,
-						 pt);
-
-	t->whead = whead;
-	init_waitqueue_func_entry(&t->wait, tracker_wake);
-	add_wait_queue(whead, &t->wait);
-}
-
 /**
  * oomhook_track_stop() - stop tracking the victim in flight, if any
  */
 void oomhook_track_stop(void)
 {
 	struct oomhook_tracker *t = &oomhook_tracker;
-	struct file *file;
 
-	file = tracker_disarm(t);
-	cancel_work_sync(&t->work);
-	if (file)
-		oomhook_cg_close(file);
+	oomhook_watch_stop(&t->watch);
+	spin_lock(&t->lock);
+	t->path[0] = '\0';
+	spin_unlock(&t->lock);
 }
 
 /**
@@ -183,6 +133,7 @@ int oomhook_track_victim(const struct path *dir, const char *cgpath, u64 gen,
 {
 	struct oomhook_tracker *t = &oomhook_tracker;
 	struct file *file;
+	int ret;
 
 	/* The previous victim, if still there, ran out of hold time. */
 	oomhook_track_expired(false);
@@ -193,28 +144,18 @@ int oomhook_track_victim(const struct path *dir, const char *cgpath, u64 gen,
 		return PTR_ERR(file);
 
 	spin_lock(&t->lock);
-	t->file = file;
 	t->gen = gen;
 	t->seq = 0;
 	t->kill_ns = now;
 	t->exited = false;
-	t->whead = NULL;
 	strscpy(t->path, cgpath, sizeof(t->path));
 	spin_unlock(&t->lock);
 
-	init_poll_funcptr(&t->pt, tracker_queue);
-	vfs_poll(file, &t->pt);
-
-	spin_lock(&t->lock);
-	t->armed = !!t->whead;
-	spin_unlock(&t->lock);
-	if (!t->armed) {
-		t->file = NULL;
-		oomhook_cg_close(file);
-		return -EOPNOTSUPP;
-	}
+	ret = oomhook_watch_arm(&t->watch, file);
+	if (ret)
+		return ret;
 	/* The victim may already be gone: look once. */
-	queue_work(oomhook_wq, &t->work);
+	queue_work(oomhook_wq, &t->watch.work);
 	return 0;
 }
 
@@ -233,7 +174,8 @@ bool oomhook_track_pending(const char *path)
 	bool pending;
 
 	spin_lock(&t->lock);
-	pending = t->armed && !t->exited && oomhook_path_within(path, t->path);
+	pending = t->path[0] && !t->exited &&
+		  oomhook_path_within(path, t->path);
 	spin_unlock(&t->lock);
 	return pending;
 }

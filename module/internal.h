@@ -8,8 +8,11 @@
 
 #include <linux/fs.h>
 #include <linux/path.h>
+#include <linux/poll.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "oomhook.h"
 
@@ -321,6 +324,36 @@ int oomhook_cg_read_key(const struct path *dir, const char *name,
 			const char *key, u64 *val);
 int oomhook_parse_key(const char *text, const char *key, u64 *val);
 bool oomhook_cg_marked(struct dentry *dentry, const char *marker);
+
+/* ---- watches: woken by kernfs poll notifications (watch.c) ------------- */
+
+/**
+ * struct oomhook_watch - an open file whose poll notifications queue work
+ * @lock: protects @file and @armed.
+ * @file: the watched file, while armed.
+ * @whead: the poll queue @wait is on.
+ * @wait: our entry on @whead.
+ * @pt: used once, to find @whead.
+ * @work: queued by each wake-up.
+ * @armed: @wait is on @whead.
+ * @woken_ns: when the last wake-up came.
+ */
+struct oomhook_watch {
+	spinlock_t lock; /* see above */
+	struct file *file;
+	wait_queue_head_t *whead;
+	wait_queue_entry_t wait;
+	poll_table pt;
+	struct work_struct work;
+	bool armed;
+	u64 woken_ns;
+};
+
+void oomhook_watch_init(struct oomhook_watch *w, work_func_t fn);
+int oomhook_watch_arm(struct oomhook_watch *w, struct file *file);
+struct file *oomhook_watch_file(struct oomhook_watch *w);
+struct file *oomhook_watch_disarm(struct oomhook_watch *w);
+void oomhook_watch_stop(struct oomhook_watch *w);
 
 /* ---- policy registry and the active chain (registry.c) ----------------- */
 

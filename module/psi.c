@@ -9,10 +9,9 @@
  * cgroup2 root's memory.pressure reports the same system-wide numbers and
  * takes triggers through an ordinary kernel_write().
  *
- * Waking up: our wait entry sits on the file's poll queue.  Its wake
- * function runs in atomic context (PSI's poll worker or timer) and only
- * queues work; the work asks vfs_poll() what happened.  EPOLLPRI means the
- * trigger fired.  EPOLLERR means the trigger or its cgroup is gone (a
+ * Waking up: each trigger is a watch (watch.c) on its memory.pressure;
+ * the work asks vfs_poll() what happened.  EPOLLPRI means the trigger
+ * fired.  EPOLLERR means the trigger or its cgroup is gone (a
  * removed cgroup wakes every poller): the trigger is disarmed and kept in
  * the list as "gone", never treated as pressure.
  *
@@ -22,14 +21,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
-#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/sysfs.h>
-#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "internal.h"
@@ -44,30 +40,16 @@
  * @node: on oomhook_triggers, under oomhook_psi_mutex.
  * @spec: what was configured.
  * @name: "psi:<path>:<kind>", as shown in events.
- * @lock: protects @file, @whead, @armed.
- * @file: the cgroup's memory.pressure, carrying the trigger.
- * @whead: the wait queue @wait is on.
- * @wait: our entry on @whead.
- * @pt: used once, to find @whead.
- * @work: handles a wake-up.
- * @armed: @wait is on @whead.
+ * @watch: on the cgroup's memory.pressure, which carries the trigger.
  * @gone: the trigger or its cgroup went away.
- * @fired_ns: when the last wake-up came.
  * @fired: how many times the trigger fired.
  */
 struct oomhook_trigger {
 	struct list_head node;
 	struct oomhook_psi_spec spec;
 	char name[OOMHOOK_TRIGGER_MAX];
-	spinlock_t lock; /* see above */
-	struct file *file;
-	wait_queue_head_t *whead;
-	wait_queue_entry_t wait;
-	poll_table pt;
-	struct work_struct work;
-	bool armed;
+	struct oomhook_watch watch;
 	bool gone;
-	u64 fired_ns;
 	atomic_long_t fired;
 };
 
@@ -76,79 +58,38 @@ static LIST_HEAD(oomhook_triggers);
 static DEFINE_MUTEX(oomhook_psi_mutex);
 static unsigned int oomhook_nr_triggers;
 
-/* Remove @t's wait entry and return its file to close, or NULL. */
-static struct file *trigger_disarm(struct oomhook_trigger *t)
-{
-	struct file *file = NULL;
-
-	spin_lock(&t->lock);
-	if (t->armed) {
-		remove_wait_queue(t->whead, &t->wait);
-		t->armed = false;
-	}
-	swap(file, t->file);
-	spin_unlock(&t->lock);
-	return file;
-}
-
 static void trigger_workfn(struct work_struct *work)
 {
 	struct oomhook_trigger *t = container_of(work, struct oomhook_trigger,
-						 work);
+						 watch.work);
 	struct file *file;
 	__poll_t mask;
 
-	/* @t->file stays open until this work is cancelled or ends it. */
-	file = READ_ONCE(t->file);
+	file = oomhook_watch_file(&t->watch);
 	if (!file)
 		return;
 	mask = vfs_poll(file, NULL);
+	oomhook_cg_close(file);
+
 	if (mask & EPOLLERR) {
-		file = trigger_disarm(t);
+		file = oomhook_watch_disarm(&t->watch);
+		if (file)
+			oomhook_cg_close(file);
 		WRITE_ONCE(t->gone, true);
 		oomhook_count(OOMHOOK_STAT_TRIGGERS_GONE);
 		pr_info("trigger %s is gone (cgroup removed?); disarmed\n",
 			t->name);
-		if (file)
-			oomhook_cg_close(file);
 		return;
 	}
 	if (!(mask & EPOLLPRI))
 		return;
 	atomic_long_inc(&t->fired);
-	oomhook_psi_fired(t->name, t->spec.path, READ_ONCE(t->fired_ns));
-}
-
-static int trigger_wake(struct wait_queue_entry *wait, unsigned int mode,
-			int sync, void *key)
-{
-	struct oomhook_trigger *t = container_of(wait, struct oomhook_trigger,
-						 wait);
-
-	/* Atomic context: note the time and queue the work. */
-	WRITE_ONCE(t->fired_ns, ktime_get_ns());
-	queue_work(oomhook_wq, &t->work);
-	return 0;
-}
-
-static void trigger_queue(struct file *file, wait_queue_head_t *whead,
-			  poll_table *pt)
-{
-	struct oomhook_trigger *t = container_of(pt, struct oomhook_trigger,
-						 pt);
-
-	t->whead = whead;
-	init_waitqueue_func_entry(&t->wait, trigger_wake);
-	add_wait_queue(whead, &t->wait);
+	oomhook_psi_fired(t->name, t->spec.path, READ_ONCE(t->watch.woken_ns));
 }
 
 static void trigger_free(struct oomhook_trigger *t)
 {
-	struct file *file = trigger_disarm(t);
-
-	cancel_work_sync(&t->work);
-	if (file)
-		oomhook_cg_close(file);
+	oomhook_watch_stop(&t->watch);
 	kfree(t);
 }
 
@@ -193,18 +134,7 @@ static int trigger_arm(struct oomhook_trigger *t)
 		return n;
 	}
 
-	t->file = file;
-	init_poll_funcptr(&t->pt, trigger_queue);
-	vfs_poll(file, &t->pt);
-	if (!t->whead) {
-		t->file = NULL;
-		oomhook_cg_close(file);
-		return -EOPNOTSUPP;
-	}
-	spin_lock(&t->lock);
-	t->armed = true;
-	spin_unlock(&t->lock);
-	return 0;
+	return oomhook_watch_arm(&t->watch, file);
 }
 
 /**
@@ -226,8 +156,7 @@ int oomhook_psi_add(const struct oomhook_psi_spec *spec)
 	t->spec = *spec;
 	snprintf(t->name, sizeof(t->name), "psi:%s:%s", spec->path,
 		 oomhook_psi_kind_name(spec->kind));
-	spin_lock_init(&t->lock);
-	INIT_WORK(&t->work, trigger_workfn);
+	oomhook_watch_init(&t->watch, trigger_workfn);
 	atomic_long_set(&t->fired, 0);
 
 	mutex_lock(&oomhook_psi_mutex);

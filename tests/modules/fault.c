@@ -151,11 +151,38 @@ static struct oomhook_policy fault_policy = {
 	.handle = fault_handle,
 };
 
+/* Registrations the core must refuse; their results are logged for tests. */
+static struct oomhook_policy fault_dup = {
+	.name = "fault",
+	.owner = THIS_MODULE,
+	.handle = fault_handle,
+};
+
+static struct oomhook_policy fault_no_handle = {
+	.name = "fault_nohandle",
+	.owner = THIS_MODULE,
+};
+
+static struct oomhook_policy fault_bad_name = {
+	.name = "Bad-Name",
+	.owner = THIS_MODULE,
+	.handle = fault_handle,
+};
+
 static int __init fault_init(void)
 {
+	int ret;
+
+	ret = oomhook_register_policy(&fault_policy);
+	if (ret)
+		return ret;
+	pr_info("registry checks: duplicate=%d no_handle=%d bad_name=%d\n",
+		oomhook_register_policy(&fault_dup),
+		oomhook_register_policy(&fault_no_handle),
+		oomhook_register_policy(&fault_bad_name));
 	fault_dir = debugfs_create_dir("oomhook_fault", NULL);
 	debugfs_create_file("block", 0600, fault_dir, NULL, &block_fops);
-	return oomhook_register_policy(&fault_policy);
+	return 0;
 }
 module_init(fault_init);
 

@@ -5,8 +5,14 @@
 # mem: 256
 
 opts_before=$(awk '$3 == "cgroup2" { print $4 }' /proc/mounts)
+t0=$(now_ms)
 must "modprobe oomhook policy=memcg" load_core policy=memcg
+t1=$(now_ms)
 must "the chain becomes [memcg] (autoloaded after init)" wait_policy memcg
+t2=$(now_ms)
+say "modprobe took $((t1 - t0)) ms, [memcg] after $((t2 - t0)) ms"
+check "no wait for a module still in init (that would take 30 s)" \
+	sh -c "[ $((t2 - t0)) -lt 5000 ]"
 check "oomhook_memcg was loaded by the autoload" grep -q '^oomhook_memcg ' /proc/modules
 opts_after=$(awk '$3 == "cgroup2" { print $4 }' /proc/mounts)
 say "cgroup2 options: before '$opts_before', after '$opts_after'"

@@ -54,3 +54,17 @@ check "the removal did not start a decision" eq "$(stat_of psi_runs)" "$runs"
 check "the bystander in E is still alive" alive "$bystander"
 check "a gone trigger can be deleted" sh -c "echo 'del /D:some' > $OH/psi_triggers"
 check "the list is empty" test -z "$(cat $OH/psi_triggers)"
+
+# enabled=0: events are counted, nothing is done.
+echo 0 > $OH/enabled
+echo 0 > $OH/cooldown_ms
+cg_new F
+echo 24M > $CG/F/memory.high
+echo 'add /F:some:100000:1000000' > $OH/psi_triggers
+spawn F hog -s 64 -H
+quiet=$LASTPID
+passing() { [ "$(stat_of psi_passthrough)" -ge 1 ]; }
+check "disabled: the trigger fires and is only counted" wait_until 20 passing
+check "disabled: the squeezed hog lives" alive "$quiet"
+echo 1 > $OH/enabled
+check "enabled again: it is killed" wait_until 30 dead "$quiet"

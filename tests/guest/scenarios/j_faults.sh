@@ -11,6 +11,9 @@ FP=/sys/module/oomhook_fault/parameters
 must "load: policy=fault, budget 300 ms, hold 800 ms" load_core policy=fault \
 	budget_ms=300 hold_ms=800
 must "fault active (autoloaded)" wait_policy fault
+check "the registry refuses a duplicate (-EEXIST), a missing ->handle and a bad name (-EINVAL)" \
+	sh -c "dmesg | grep -q 'registry checks: duplicate=-17 no_handle=-22 bad_name=-22'"
+check "and lists only the real one" eq "$(cat $OH/policy)" "[fault]"
 cg_new L
 cg_new V
 mark V prefer
