@@ -263,6 +263,7 @@ int oomhook_kill_cgroup(const struct oomhook_event *ev,
 		goto out;
 	}
 	ret = oomhook_cg_write(&dir, "cgroup.kill", "1");
+	oomhook_run_settle(ev, !ret);
 	if (ret) {
 		oomhook_track_stop();
 		goto out;

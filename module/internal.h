@@ -173,10 +173,10 @@ enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 				    u64 cooldown_ns);
 bool oomhook_sm_commit(struct oomhook_sm *sm, u64 now, u64 hold_ns);
+void oomhook_sm_uncommit(struct oomhook_sm *sm);
 bool oomhook_sm_abandon(struct oomhook_sm *sm);
 void oomhook_sm_done(struct oomhook_sm *sm, u64 now, bool acted,
 		     bool in_flight, bool released, u64 hold_ns);
-bool oomhook_sm_committed(const struct oomhook_sm *sm);
 void oomhook_sm_fallback(struct oomhook_sm *sm, u64 now, u64 hold_ns);
 void oomhook_sm_exited(struct oomhook_sm *sm, u64 gen);
 
@@ -392,6 +392,7 @@ void oomhook_psi_fired(const char *trigger, const char *path, u64 fired_ns);
 extern struct workqueue_struct *oomhook_wq;
 
 bool oomhook_run_commit(const struct oomhook_event *ev);
+void oomhook_run_settle(const struct oomhook_event *ev, bool killed);
 u64 oomhook_run_gen(const struct oomhook_event *ev);
 void oomhook_victim_exited(u64 gen);
 int oomhook_track_victim(const struct path *dir, const char *cgpath, u64 gen,

@@ -61,6 +61,7 @@ struct workqueue_struct *oomhook_wq;
  * @res: a policy's result.
  * @rec: the record being built.
  * @freed: bytes the chain reported released.
+ * @kills: kills made through oomhook_kill_cgroup() in this decision.
  * @last_gen: (under oomhook_sm_lock) the last decision that finished.
  * @last_pages: its pages freed, for the OOM notifier.
  * @last_in_flight: it killed a victim that may still be exiting.
@@ -75,6 +76,7 @@ struct oomhook_run {
 	struct oomhook_result res;
 	struct oomhook_record rec;
 	u64 freed;
+	unsigned int kills;
 
 	u64 last_gen;
 	unsigned long last_pages;
@@ -156,6 +158,23 @@ bool oomhook_run_commit(const struct oomhook_event *ev)
 	return ok;
 }
 
+/**
+ * oomhook_run_settle() - the committed action is done
+ * @ev: the event being handled.
+ * @killed: the kill was made; otherwise no victim is in flight.
+ */
+void oomhook_run_settle(const struct oomhook_event *ev, bool killed)
+{
+	if (!is_current_run(ev))
+		return;
+	spin_lock(&oomhook_sm_lock);
+	if (killed)
+		oomhook_run.kills++;
+	else
+		oomhook_sm_uncommit(&oomhook_sm);
+	spin_unlock(&oomhook_sm_lock);
+}
+
 u64 oomhook_run_gen(const struct oomhook_event *ev)
 {
 	u64 gen;
@@ -174,18 +193,18 @@ void oomhook_victim_exited(u64 gen)
 }
 
 /*
- * A kill counts only if it went through oomhook_kill_cgroup(): a policy
- * claiming one it did not make would have the OOM path wait for a victim
- * that does not exist.
+ * A kill counts only if this policy made it through oomhook_kill_cgroup():
+ * a policy claiming one it did not make would have the OOM path wait for a
+ * victim that does not exist.
  */
-static bool run_committed(void)
+static unsigned int run_kills(struct oomhook_run *run)
 {
-	bool committed;
+	unsigned int kills;
 
 	spin_lock(&oomhook_sm_lock);
-	committed = oomhook_sm_committed(&oomhook_sm);
+	kills = run->kills;
 	spin_unlock(&oomhook_sm_lock);
-	return committed;
+	return kills;
 }
 
 /* Run the chain; fills run->rec's action, policy, victim and bytes. */
@@ -196,8 +215,10 @@ static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 	int i, ret, error = 0;
 
 	run->freed = 0;
+	run->kills = 0;
 	for (i = 0; chain && i < chain->nr; i++) {
 		struct oomhook_policy *policy = chain->policy[i];
+		unsigned int kills = run_kills(run);
 
 		if (oomhook_event_expired(&run->ev)) {
 			error = -ETIMEDOUT;
@@ -206,7 +227,7 @@ static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 		memset(&run->res, 0, sizeof(run->res));
 		ret = policy->handle(&run->ev, &run->res);
 		if (!ret && run->res.action == OOMHOOK_ACT_KILL &&
-		    !run_committed())
+		    run_kills(run) == kills)
 			ret = -EPROTO;
 		if (!ret && run->res.action == OOMHOOK_ACT_FREED &&
 		    !run->res.freed)

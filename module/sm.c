@@ -133,6 +133,20 @@ bool oomhook_sm_commit(struct oomhook_sm *sm, u64 now, u64 hold_ns)
 }
 
 /**
+ * oomhook_sm_uncommit() - the committed action failed
+ * @sm: the machine.
+ *
+ * No victim is in flight after all: the OOM path must not hold for one.
+ */
+void oomhook_sm_uncommit(struct oomhook_sm *sm)
+{
+	if (sm->state != OOMHOOK_SM_RUNNING)
+		return;
+	sm->committed = false;
+	sm->hold_until_ns = 0;
+}
+
+/**
  * oomhook_sm_abandon() - the OOM path stopped waiting for the decision
  * @sm: the machine.
  *
@@ -147,17 +161,6 @@ bool oomhook_sm_abandon(struct oomhook_sm *sm)
 		return false;
 	sm->abandoned = true;
 	return true;
-}
-
-/**
- * oomhook_sm_committed() - whether the running decision committed a kill
- * @sm: the machine.
- *
- * Return: true if oomhook_sm_commit() succeeded for this decision.
- */
-bool oomhook_sm_committed(const struct oomhook_sm *sm)
-{
-	return sm->state == OOMHOOK_SM_RUNNING && sm->committed;
 }
 
 /**
