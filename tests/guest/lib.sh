@@ -100,7 +100,15 @@ vmstat_of() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 # Number of processes the kernel's own OOM killer killed since boot.
 kernel_kills() { vmstat_of oom_kill; }
 
-load_core() { modprobe oomhook "$@"; }
+# "ohmutate=disabled" on the kernel command line loads oomhook inert
+# (enabled=0): a mutation run, to see which checks depend on oomhook acting.
+load_core() {
+	if grep -q 'ohmutate=disabled' /proc/cmdline; then
+		modprobe oomhook "$@" enabled=0
+	else
+		modprobe oomhook "$@"
+	fi
+}
 
 # wait_policy CHAIN: wait until the bracketed chain reads [CHAIN].
 wait_policy() { wait_until 15 grep -q "^\[$1\]" $OH/policy; }
