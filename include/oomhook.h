@@ -17,6 +17,7 @@
 #ifndef _OOMHOOK_H
 #define _OOMHOOK_H
 
+#include <linux/atomic.h>
 #include <linux/device/driver.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -125,6 +126,13 @@ enum oomhook_class {
  * @protection: max(memory.min, memory.low), in bytes.
  * @oom_group: memory.oom.group is set: the cgroup is one unit with its
  *	descendants.
+ * @root: the root cgroup.
+ * @holds_pid1: PID 1's cgroup or one of its ancestors.
+ * @populated: the cgroup (or its subtree) has tasks.
+ * @pending: killed earlier and still exiting.
+ *
+ * Only populated cgroups that are none of root, holds_pid1, pending or
+ * OOMHOOK_CLASS_OMIT are eligible.
  */
 struct oomhook_candidate {
 	char path[OOMHOOK_PATH_MAX];
@@ -132,6 +140,10 @@ struct oomhook_candidate {
 	u64 usage;
 	u64 protection;
 	bool oom_group;
+	bool root;
+	bool holds_pid1;
+	bool populated;
+	bool pending;
 };
 
 /**
@@ -148,6 +160,10 @@ struct oomhook_candidate {
  *	/sys/kernel/oomhook/policies/<name>/ while the policy is registered.
  * @list: private to the core.
  * @kobj: private to the core.
+ * @faults: private to the core: consecutive faults (see registry.c).
+ * @last_fault: private to the core: the errno of the last fault.
+ * @releases: private to the core: releases in a row within hold_ms.
+ * @last_release_ns: private to the core: when the last release was.
  */
 struct oomhook_policy {
 	char name[OOMHOOK_NAME_MAX];
@@ -158,6 +174,10 @@ struct oomhook_policy {
 
 	struct list_head list;
 	struct kobject *kobj;
+	atomic_t faults;
+	int last_fault;
+	unsigned int releases;
+	u64 last_release_ns;
 };
 
 int oomhook_register_policy(struct oomhook_policy *policy);

@@ -21,6 +21,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -234,6 +235,7 @@ int oomhook_parse_key(const char *text, const char *key, u64 *val)
 	}
 	return -ENOENT;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_key);
 
 int oomhook_cg_read_key(const struct path *dir, const char *name,
 			const char *key, u64 *val)

@@ -8,6 +8,7 @@
  * last OOMHOOK_EVENTS_MAX decisions; a decision's outcome is updated in
  * place when its victim exits, as long as the record is still in the ring.
  */
+#include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
@@ -44,6 +45,7 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_FALLBACK_HOLD_EXPIRED] = "fallback_hold_expired",
 	[OOMHOOK_STAT_FALLBACK_NO_PROGRESS] = "fallback_no_progress",
 	[OOMHOOK_STAT_ERRORS] = "errors",
+	[OOMHOOK_STAT_POLICIES_DISABLED] = "policies_disabled",
 	[OOMHOOK_STAT_TRIGGERS_GONE] = "triggers_gone",
 };
 
@@ -87,6 +89,7 @@ const char *oomhook_action_name(enum oomhook_action action)
 		return "unknown";
 	return oomhook_action_names[action];
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_action_name);
 
 const char *oomhook_outcome_name(enum oomhook_outcome outcome)
 {
@@ -94,6 +97,7 @@ const char *oomhook_outcome_name(enum oomhook_outcome outcome)
 		return "unknown";
 	return oomhook_outcome_names[outcome];
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_outcome_name);
 
 void oomhook_ring_init(struct oomhook_ring *ring)
 {
@@ -101,6 +105,7 @@ void oomhook_ring_init(struct oomhook_ring *ring)
 	spin_lock_init(&ring->lock);
 	ring->next_seq = 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_ring_init);
 
 static struct oomhook_record *ring_slot(struct oomhook_ring *ring, u64 seq)
 {
@@ -138,6 +143,7 @@ u64 oomhook_ring_add(struct oomhook_ring *ring, const struct oomhook_record *r)
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return seq;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_ring_add);
 
 /**
  * oomhook_ring_update() - update a decision's outcome
@@ -168,6 +174,7 @@ bool oomhook_ring_update(struct oomhook_ring *ring, u64 seq,
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return found;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_ring_update);
 
 static const char *or_dash(const char *s)
 {
@@ -196,6 +203,7 @@ int oomhook_ring_format(const struct oomhook_record *r, char *buf,
 			oomhook_outcome_name(r->outcome), r->exit_ms,
 			r->fallback, r->error);
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_ring_format);
 
 /**
  * oomhook_ring_show() - format the ring, oldest first
@@ -229,3 +237,4 @@ ssize_t oomhook_ring_show(struct oomhook_ring *ring, char *buf, size_t size)
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return total;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_ring_show);

@@ -182,9 +182,12 @@ void oomhook_sm_exited(struct oomhook_sm *sm, u64 gen);
 
 /* ---- candidate ranking (rank.c); pure functions ------------------------ */
 
+bool oomhook_candidate_eligible(const struct oomhook_candidate *c);
 u64 oomhook_candidate_score(const struct oomhook_candidate *c);
 bool oomhook_candidate_better(const struct oomhook_candidate *a,
 			      const struct oomhook_candidate *b);
+void oomhook_rank_offer(struct oomhook_candidate *best, bool *have_best,
+			const struct oomhook_candidate *c);
 bool oomhook_path_within(const char *path, const char *ancestor);
 
 /* ---- events ring and counters (events.c) ------------------------------- */
@@ -299,6 +302,7 @@ enum oomhook_stat {
 	OOMHOOK_STAT_FALLBACK_HOLD_EXPIRED,
 	OOMHOOK_STAT_FALLBACK_NO_PROGRESS,
 	OOMHOOK_STAT_ERRORS,
+	OOMHOOK_STAT_POLICIES_DISABLED,
 	OOMHOOK_STAT_TRIGGERS_GONE,
 	OOMHOOK_NR_STATS,
 };
@@ -378,6 +382,12 @@ int oomhook_chain_set(char names[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX], int nr,
 		      bool autoload);
 ssize_t oomhook_policy_show(char *buf);
 void oomhook_registry_exit(void);
+
+/* Consecutive faults after which a policy is dropped from the chain. */
+#define OOMHOOK_POLICY_FAULTS_MAX	3
+
+void oomhook_policy_fault(struct oomhook_policy *policy, int error);
+void oomhook_policy_ok(struct oomhook_policy *policy);
 
 /* ---- PSI triggers (psi.c) ---------------------------------------------- */
 

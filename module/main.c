@@ -207,6 +207,34 @@ static unsigned int run_kills(struct oomhook_run *run)
 	return kills;
 }
 
+/*
+ * A policy that acted within its deadline ends its fault streak, unless it
+ * keeps releasing memory that does not help: the state machine refuses the
+ * OOM after OOMHOOK_RELEASE_STREAK_MAX releases within hold_ms, and that
+ * counts as the releasing policy's fault.
+ */
+static void run_note_release(struct oomhook_run *run,
+			     struct oomhook_policy *policy)
+{
+	u64 now = ktime_get_ns();
+
+	if (run->res.action != OOMHOOK_ACT_FREED ||
+	    run->ev.source != OOMHOOK_SRC_OOM) {
+		oomhook_policy_ok(policy);
+		return;
+	}
+	if (policy->releases &&
+	    now - policy->last_release_ns < ms_to_ns(&oomhook_hold_ms))
+		policy->releases++;
+	else
+		policy->releases = 1;
+	policy->last_release_ns = now;
+	if (policy->releases >= OOMHOOK_RELEASE_STREAK_MAX)
+		oomhook_policy_fault(policy, -EPROTO);
+	else
+		oomhook_policy_ok(policy);
+}
+
 /* Run the chain; fills run->rec's action, policy, victim and bytes. */
 static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 {
@@ -232,13 +260,17 @@ static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 		if (!ret && run->res.action == OOMHOOK_ACT_FREED &&
 		    !run->res.freed)
 			ret = -EPROTO;
+		if (!ret && oomhook_event_expired(&run->ev))
+			ret = -ETIMEDOUT;
 		if (ret) {
 			error = ret;
 			oomhook_count(OOMHOOK_STAT_ERRORS);
+			oomhook_policy_fault(policy, ret);
 			pr_warn_ratelimited("policy %s failed: %d\n",
 					    policy->name, ret);
 			continue;
 		}
+		run_note_release(run, policy);
 		if (run->res.action == OOMHOOK_ACT_NONE)
 			continue;
 

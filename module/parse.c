@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/ctype.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -76,7 +77,7 @@ int oomhook_parse_cgroup_path(const char *buf, char *out, size_t len)
 		return -ENAMETOOLONG;
 	if (n < 0)
 		return n;
-	if (tmp[0] != '/')
+	if (tmp[0] != '/' || strstr(tmp, "//"))
 		return -EINVAL;
 	if (n > 1 && tmp[n - 1] == '/')
 		tmp[--n] = '\0';
@@ -124,6 +125,7 @@ bool oomhook_valid_policy_name(const char *name)
 	}
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_valid_policy_name);
 
 /**
  * oomhook_parse_chain() - parse a policy chain such as "tmpfs,memcg"
@@ -166,6 +168,7 @@ int oomhook_parse_chain(const char *buf,
 	memcpy(names, parsed, sizeof(parsed));
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_chain);
 
 /**
  * oomhook_parse_knob() - parse a tunable's value
@@ -215,11 +218,13 @@ int oomhook_parse_knob(const char *buf, bool boolean, unsigned int min,
 	*val = v;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_knob);
 
 const char *oomhook_psi_kind_name(enum oomhook_psi_kind kind)
 {
 	return oomhook_psi_kinds[kind];
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_psi_kind_name);
 
 static int parse_psi_kind(const char *s, enum oomhook_psi_kind *kind)
 {
@@ -324,6 +329,7 @@ int oomhook_parse_psi_spec(const char *buf, struct oomhook_psi_spec *spec)
 {
 	return parse_psi_fields(buf, OOMHOOK_PSI_FIELDS, spec);
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_psi_spec);
 
 /**
  * oomhook_parse_psi_cmd() - parse a write to the psi_triggers file
@@ -353,3 +359,4 @@ int oomhook_parse_psi_cmd(const char *buf, enum oomhook_psi_verb *verb,
 	}
 	return -EINVAL;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_psi_cmd);

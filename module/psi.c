@@ -20,6 +20,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -137,6 +138,41 @@ static int trigger_arm(struct oomhook_trigger *t)
 	return oomhook_watch_arm(&t->watch, file);
 }
 
+struct arm_request {
+	struct work_struct work;
+	struct completion done;
+	struct oomhook_trigger *t;
+	int ret;
+};
+
+static void arm_workfn(struct work_struct *work)
+{
+	struct arm_request *req = container_of(work, struct arm_request, work);
+
+	req->ret = trigger_arm(req->t);
+	complete(&req->done);
+}
+
+/*
+ * Arm from a worker, never from the caller: a sysfs store runs with its
+ * kernfs file's of->mutex held, and opening a cgroup file for writing and
+ * writing it takes sb_writers and another kernfs of->mutex, in the order
+ * every write to a cgroup file takes them the other way round.  Lockdep
+ * (rightly) reports that as a cycle.  A completion, unlike flush_work(),
+ * ties the caller to the worker without ordering their locks.
+ */
+static int trigger_arm_in_worker(struct oomhook_trigger *t)
+{
+	struct arm_request req = { .t = t };
+
+	INIT_WORK_ONSTACK(&req.work, arm_workfn);
+	init_completion(&req.done);
+	queue_work(oomhook_wq, &req.work);
+	wait_for_completion(&req.done);
+	destroy_work_on_stack(&req.work);
+	return req.ret;
+}
+
 /**
  * oomhook_psi_add() - arm a PSI trigger
  * @spec: the trigger, as parsed by oomhook_parse_psi_spec().
@@ -168,7 +204,7 @@ int oomhook_psi_add(const struct oomhook_psi_spec *spec)
 		ret = -ENOSPC;
 		goto err;
 	}
-	ret = trigger_arm(t);
+	ret = trigger_arm_in_worker(t);
 	if (ret)
 		goto err;
 	list_add_tail(&t->node, &oomhook_triggers);

@@ -2,16 +2,33 @@
 /*
  * Victim ranking, as pure functions over candidate records.
  *
- * Order: class first (prefer, then unmarked, then avoid; omitted cgroups
- * are never candidates), then usage beyond protection, largest first.  A
+ * Eligible: populated, not the root, not PID 1's cgroup or an ancestor of
+ * it, not already killed and exiting, not omitted.  Order: class first
+ * (prefer, then unmarked, then avoid), then usage beyond protection,
+ * largest first.  A
  * cgroup whose usage is within its memory.min/memory.low protection scores
  * zero: the administrator promised it that memory.  Ties go to the larger
  * raw usage, then to the path in byte order, so that the same hierarchy
  * always gives the same victim.
  */
+#include <kunit/visibility.h>
 #include <linux/string.h>
 
 #include "internal.h"
+
+/**
+ * oomhook_candidate_eligible() - whether a cgroup may be chosen at all
+ * @c: the candidate.
+ *
+ * Return: true if @c is populated and none of root, PID 1's, pending or
+ * omitted.
+ */
+bool oomhook_candidate_eligible(const struct oomhook_candidate *c)
+{
+	return c->populated && !c->root && !c->holds_pid1 && !c->pending &&
+	       c->class != OOMHOOK_CLASS_OMIT;
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_candidate_eligible);
 
 /**
  * oomhook_candidate_score() - usage beyond protection
@@ -23,6 +40,7 @@ u64 oomhook_candidate_score(const struct oomhook_candidate *c)
 {
 	return c->usage > c->protection ? c->usage - c->protection : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_candidate_score);
 
 /**
  * oomhook_candidate_better() - whether @a should be chosen before @b
@@ -46,6 +64,28 @@ bool oomhook_candidate_better(const struct oomhook_candidate *a,
 		return a->usage > b->usage;
 	return strcmp(a->path, b->path) < 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_candidate_better);
+
+/**
+ * oomhook_rank_offer() - keep @c if it is eligible and beats @best
+ * @best: the best candidate so far.
+ * @have_best: whether @best holds one; set when @c is kept.
+ * @c: a candidate.
+ *
+ * The walk streams candidates through this, so the result does not depend
+ * on the order they come in.
+ */
+void oomhook_rank_offer(struct oomhook_candidate *best, bool *have_best,
+			const struct oomhook_candidate *c)
+{
+	if (!oomhook_candidate_eligible(c))
+		return;
+	if (!*have_best || oomhook_candidate_better(c, best)) {
+		*best = *c;
+		*have_best = true;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_rank_offer);
 
 /**
  * oomhook_path_within() - whether cgroup @path is @ancestor or below it
@@ -63,3 +103,4 @@ bool oomhook_path_within(const char *path, const char *ancestor)
 	return !strncmp(path, ancestor, len) &&
 	       (path[len] == '\0' || path[len] == '/');
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_path_within);

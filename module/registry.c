@@ -8,6 +8,11 @@
  * found by name, and a name that is not registered is looked for once more
  * after request_module("oomhook-policy-<name>").
  *
+ * A policy that faults OOMHOOK_POLICY_FAULTS_MAX times in a row (fails,
+ * overruns its deadline, claims a kill it did not make, or keeps releasing
+ * memory that does not stop the OOMs) is dropped from the active chain,
+ * with the reason logged; selecting it again gives it a fresh start.
+ *
  * The active chain owns a reference on each of its policies' modules, so
  * an active policy cannot be unloaded ("rmmod: Module is in use"); switch
  * to another chain or "none" first.  Decisions take their own reference on
@@ -16,6 +21,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/kmod.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -24,6 +30,7 @@
 #include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 
@@ -139,6 +146,7 @@ struct oomhook_chain *oomhook_chain_get(void)
 	rcu_read_unlock();
 	return chain;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_chain_get);
 
 static void chain_release(struct oomhook_chain *chain)
 {
@@ -154,6 +162,7 @@ void oomhook_chain_put(struct oomhook_chain *chain)
 	if (chain && refcount_dec_and_test(&chain->ref))
 		chain_release(chain);
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_chain_put);
 
 /**
  * oomhook_chain_set() - switch to another chain, atomically
@@ -186,6 +195,11 @@ int oomhook_chain_set(char names[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX], int nr,
 			}
 			new->nr++;
 		}
+		/* Selecting a policy gives it a fresh start. */
+		for (i = 0; i < nr; i++) {
+			oomhook_policy_ok(new->policy[i]);
+			new->policy[i]->releases = 0;
+		}
 	}
 
 	mutex_lock(&oomhook_chain_mutex);
@@ -199,6 +213,64 @@ int oomhook_chain_set(char names[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX], int nr,
 	for (i = 0; i < nr; i++)
 		pr_info("policy %d of %d: %s\n", i + 1, nr, names[i]);
 	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_chain_set);
+
+/*
+ * Rebuild the active chain without the policies that faulted too often.
+ * A work item: chain_set() sleeps, and faults are noted by the decision
+ * worker, which must not wait for a switch.
+ */
+static void oomhook_disable_workfn(struct work_struct *work)
+{
+	char names[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX];
+	struct oomhook_chain *chain;
+	int i, nr = 0, dropped = 0;
+
+	chain = oomhook_chain_get();
+	if (!chain)
+		return;
+	for (i = 0; i < chain->nr; i++) {
+		struct oomhook_policy *p = chain->policy[i];
+
+		if (atomic_read(&p->faults) < OOMHOOK_POLICY_FAULTS_MAX) {
+			strscpy(names[nr++], p->name, OOMHOOK_NAME_MAX);
+			continue;
+		}
+		pr_warn("policy %s disabled after %d consecutive faults (last error %d)\n",
+			p->name, atomic_read(&p->faults), p->last_fault);
+		oomhook_count(OOMHOOK_STAT_POLICIES_DISABLED);
+		dropped++;
+	}
+	oomhook_chain_put(chain);
+	if (dropped)
+		oomhook_chain_set(names, nr, false);
+}
+
+static DECLARE_WORK(oomhook_disable_work, oomhook_disable_workfn);
+
+/**
+ * oomhook_policy_fault() - note that a policy misbehaved
+ * @policy: the policy.
+ * @error: what went wrong, a negative errno.
+ *
+ * Called by the decision worker.  The policy leaves the chain at the
+ * OOMHOOK_POLICY_FAULTS_MAX-th fault in a row.
+ */
+void oomhook_policy_fault(struct oomhook_policy *policy, int error)
+{
+	policy->last_fault = error;
+	if (atomic_inc_return(&policy->faults) == OOMHOOK_POLICY_FAULTS_MAX)
+		queue_work(oomhook_wq, &oomhook_disable_work);
+}
+
+/**
+ * oomhook_policy_ok() - a policy behaved: its fault streak ends
+ * @policy: the policy.
+ */
+void oomhook_policy_ok(struct oomhook_policy *policy)
+{
+	atomic_set(&policy->faults, 0);
 }
 
 /**
@@ -239,11 +311,13 @@ ssize_t oomhook_policy_show(char *buf)
 	len += sysfs_emit_at(buf, len, "\n");
 	return len;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_policy_show);
 
 void oomhook_registry_exit(void)
 {
 	struct oomhook_chain *old;
 
+	cancel_work_sync(&oomhook_disable_work);
 	mutex_lock(&oomhook_chain_mutex);
 	old = rcu_replace_pointer(oomhook_active, NULL,
 				  lockdep_is_held(&oomhook_chain_mutex));

@@ -147,14 +147,19 @@ static void consider(struct oomhook_walk *w, const struct path *dir,
 		     enum oomhook_class class, bool oom_group)
 {
 	struct oomhook_candidate *c = &w->cand;
-	u64 populated, swap, min, low;
+	u64 populated = 0, swap, min, low;
 
-	if (!strcmp(w->path, "/") || holds_pid1(w, d_inode(dir->dentry)->i_ino))
-		return;
-	if (oomhook_track_pending(w->path))
-		return;
-	if (oomhook_cg_read_key(dir, "cgroup.events", "populated", &populated) ||
-	    !populated)
+	memset(c, 0, sizeof(*c));
+	strscpy(c->path, w->path, sizeof(c->path));
+	c->class = class;
+	c->oom_group = oom_group;
+	c->root = !strcmp(w->path, "/");
+	c->holds_pid1 = holds_pid1(w, d_inode(dir->dentry)->i_ino);
+	c->pending = oomhook_track_pending(w->path);
+	if (!oomhook_cg_read_key(dir, "cgroup.events", "populated", &populated))
+		c->populated = populated;
+	/* Only the eligible are worth reading the memory files of. */
+	if (!oomhook_candidate_eligible(c))
 		return;
 	if (oomhook_cg_read_u64(dir, "memory.current", &c->usage))
 		return;
@@ -165,14 +170,7 @@ static void consider(struct oomhook_walk *w, const struct path *dir,
 	if (oomhook_cg_read_u64(dir, "memory.low", &low))
 		low = 0;
 	c->protection = max(min, low);
-	c->class = class;
-	c->oom_group = oom_group;
-	strscpy(c->path, w->path, sizeof(c->path));
-
-	if (!w->have_best || oomhook_candidate_better(c, &w->best)) {
-		w->best = *c;
-		w->have_best = true;
-	}
+	oomhook_rank_offer(&w->best, &w->have_best, c);
 }
 
 static bool walk_actor(struct dir_context *ctx, const char *name, int len,

@@ -34,12 +34,15 @@
  * Time is an argument everywhere so that KUnit can drive the machine with
  * injected time; callers serialize access with their own lock.
  */
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 void oomhook_sm_init(struct oomhook_sm *sm)
 {
 	*sm = (struct oomhook_sm){ .state = OOMHOOK_SM_IDLE };
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_init);
 
 static void sm_start(struct oomhook_sm *sm)
 {
@@ -93,6 +96,7 @@ enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 		return OOMHOOK_V_RUN;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_oom);
 
 /**
  * oomhook_sm_psi() - a PSI trigger fired
@@ -114,6 +118,7 @@ enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 	sm_start(sm);
 	return OOMHOOK_V_RUN;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_psi);
 
 /**
  * oomhook_sm_commit() - the running decision is about to act
@@ -131,6 +136,7 @@ bool oomhook_sm_commit(struct oomhook_sm *sm, u64 now, u64 hold_ns)
 	sm->hold_until_ns = now + hold_ns;
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_commit);
 
 /**
  * oomhook_sm_uncommit() - the committed action failed
@@ -145,6 +151,7 @@ void oomhook_sm_uncommit(struct oomhook_sm *sm)
 	sm->committed = false;
 	sm->hold_until_ns = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_uncommit);
 
 /**
  * oomhook_sm_abandon() - the OOM path stopped waiting for the decision
@@ -162,6 +169,7 @@ bool oomhook_sm_abandon(struct oomhook_sm *sm)
 	sm->abandoned = true;
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_abandon);
 
 /**
  * oomhook_sm_done() - the running decision finished
@@ -193,6 +201,7 @@ void oomhook_sm_done(struct oomhook_sm *sm, u64 now, bool acted,
 	else
 		sm->state = OOMHOOK_SM_IDLE;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_done);
 
 /**
  * oomhook_sm_fallback() - an OOM was left to the kernel's killer
@@ -208,6 +217,7 @@ void oomhook_sm_fallback(struct oomhook_sm *sm, u64 now, u64 hold_ns)
 	sm->acted = true;
 	sm->last_action_ns = now;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_fallback);
 
 /**
  * oomhook_sm_exited() - the victim of decision @gen exited
@@ -222,3 +232,4 @@ void oomhook_sm_exited(struct oomhook_sm *sm, u64 gen)
 	if (sm->state == OOMHOOK_SM_HOLDING)
 		sm->state = OOMHOOK_SM_IDLE;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_exited);

@@ -20,6 +20,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/capability.h>
 #include <linux/kernfs.h>
 #include <linux/kobject.h>
@@ -66,6 +67,7 @@ int oomhook_knob_store(struct oomhook_knob *knob, const char *buf)
 	WRITE_ONCE(knob->val, val);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(oomhook_knob_store);
 
 static ssize_t knob_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
@@ -96,7 +98,8 @@ struct oomhook_knob oomhook_##_name = {					\
 	.min = _min,							\
 	.max = _max,							\
 	.boolean = _boolean,						\
-}
+};									\
+EXPORT_SYMBOL_IF_KUNIT(oomhook_##_name)
 
 OOMHOOK_KNOB(enabled, 1, 0, 1, true);
 OOMHOOK_KNOB(dry_run, 0, 0, 1, true);

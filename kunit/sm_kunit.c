@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the decision state machine (module/sm.c), with time injected.
+ * One victim or decision in flight, the bounded hold, fallbacks and their
+ * deferral, the cooldown, and the limit on releases that do not help.
+ */
+#include <kunit/test.h>
+#include <linux/time64.h>
+
+#include "internal.h"
+
+#define MS(x)		((u64)(x) * NSEC_PER_MSEC)
+#define HOLD		MS(3000)
+#define COOLDOWN	MS(10000)
+#define T0		MS(1000000)
+
+static void sm_idle_runs(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0, HOLD), OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_RUNNING);
+	KUNIT_EXPECT_EQ(test, sm.gen, 1);
+	/* A second OOM waits for the decision in flight. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
+			OOMHOOK_V_WAIT);
+	oomhook_sm_done(&sm, T0 + MS(5), false, false, false, HOLD);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(6), HOLD),
+			OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, sm.gen, 2);
+}
+
+static void sm_kill_holds_then_exit(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_oom(&sm, T0, HOLD);
+	KUNIT_EXPECT_TRUE(test, oomhook_sm_commit(&sm, T0 + MS(10), HOLD));
+	/* Committed, still running: OOMs hold. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(11), HOLD),
+			OOMHOOK_V_HOLD);
+	oomhook_sm_done(&sm, T0 + MS(12), true, true, false, HOLD);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_HOLDING);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(2000), HOLD),
+			OOMHOOK_V_HOLD);
+	/* PSI stays quiet while the victim exits. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2000), 0),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	/* An exit reported for an older decision changes nothing. */
+	oomhook_sm_exited(&sm, sm.gen - 1);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_HOLDING);
+	oomhook_sm_exited(&sm, sm.gen);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(2001), HOLD),
+			OOMHOOK_V_RUN);
+}
+
+static void sm_exit_before_done(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_oom(&sm, T0, HOLD);
+	oomhook_sm_commit(&sm, T0 + MS(1), HOLD);
+	/* The victim was gone before the decision finished recording. */
+	oomhook_sm_exited(&sm, sm.gen);
+	oomhook_sm_done(&sm, T0 + MS(2), true, true, false, HOLD);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
+}
+
+static void sm_hold_expires(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_oom(&sm, T0, HOLD);
+	oomhook_sm_commit(&sm, T0, HOLD);
+	oomhook_sm_done(&sm, T0 + MS(1), true, true, false, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD - 1, HOLD),
+			OOMHOOK_V_HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD, HOLD),
+			OOMHOOK_V_FALLBACK_EXPIRED);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
+	/* The caller falls back: OOMs go to the kernel for hold time. */
+	oomhook_sm_fallback(&sm, T0 + HOLD, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD + MS(1), HOLD),
+			OOMHOOK_V_DEFER);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 1, HOLD),
+			OOMHOOK_V_DEFER);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD, HOLD),
+			OOMHOOK_V_RUN);
+}
+
+static void sm_hold_expires_while_running(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_oom(&sm, T0, HOLD);
+	oomhook_sm_commit(&sm, T0, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD, HOLD),
+			OOMHOOK_V_FALLBACK_EXPIRED);
+	/* Finishing after the hold ran out leaves nothing to hold for. */
+	oomhook_sm_done(&sm, T0 + HOLD + 1, true, true, false, HOLD);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
+}
+
+static void sm_abandon(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_oom(&sm, T0, HOLD);
+	KUNIT_EXPECT_TRUE(test, oomhook_sm_abandon(&sm));
+	/* Later OOMs do not wait on it again. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
+			OOMHOOK_V_FALLBACK_BUSY);
+	/* And it may not act. */
+	KUNIT_EXPECT_FALSE(test, oomhook_sm_commit(&sm, T0 + MS(2), HOLD));
+	oomhook_sm_done(&sm, T0 + MS(3), false, false, false, HOLD);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
+}
+
+static void sm_abandon_after_commit(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_oom(&sm, T0, HOLD);
+	oomhook_sm_commit(&sm, T0, HOLD);
+	/* Too late to abandon: the kill is on its way, the caller holds. */
+	KUNIT_EXPECT_FALSE(test, oomhook_sm_abandon(&sm));
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
+			OOMHOOK_V_HOLD);
+}
+
+static void sm_uncommit(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_oom(&sm, T0, HOLD);
+	oomhook_sm_commit(&sm, T0, HOLD);
+	/* The kill write failed: nothing to hold for. */
+	oomhook_sm_uncommit(&sm);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
+			OOMHOOK_V_WAIT);
+	oomhook_sm_done(&sm, T0 + MS(2), false, false, false, HOLD);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
+}
+
+static void sm_psi_cooldown(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0, COOLDOWN), OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 1, COOLDOWN),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	/* Nothing done: no cooldown. */
+	oomhook_sm_done(&sm, T0 + MS(1), false, false, false, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2), COOLDOWN),
+			OOMHOOK_V_RUN);
+	/* An action (a dry run counts) starts it. */
+	oomhook_sm_done(&sm, T0 + MS(3), true, false, false, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3) + COOLDOWN - 1,
+					     COOLDOWN),
+			OOMHOOK_V_SUPPRESS_COOLDOWN);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3) + COOLDOWN,
+					     COOLDOWN),
+			OOMHOOK_V_RUN);
+	/* A global OOM ignores the cooldown. */
+	oomhook_sm_done(&sm, T0 + MS(20000), true, false, false, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(20001), HOLD),
+			OOMHOOK_V_RUN);
+}
+
+static void sm_psi_after_fallback(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_fallback(&sm, T0, HOLD);
+	/* The kernel's victim is exiting; and its kill starts the cooldown. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 1, 0),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN),
+			OOMHOOK_V_SUPPRESS_COOLDOWN);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + COOLDOWN, COOLDOWN),
+			OOMHOOK_V_RUN);
+}
+
+static void sm_psi_hold_expiry(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_psi(&sm, T0, 0);
+	oomhook_sm_commit(&sm, T0, HOLD);
+	oomhook_sm_done(&sm, T0 + 1, true, true, false, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD - 1, 0),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, 0), OOMHOOK_V_RUN);
+}
+
+static void sm_releases_that_do_not_help(struct kunit *test)
+{
+	struct oomhook_sm sm;
+	u64 t = T0;
+	int i;
+
+	oomhook_sm_init(&sm);
+	for (i = 0; i < OOMHOOK_RELEASE_STREAK_MAX; i++) {
+		KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, HOLD), OOMHOOK_V_RUN);
+		oomhook_sm_done(&sm, t + MS(1), true, false, true, HOLD);
+		t += MS(10);
+	}
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, HOLD),
+			OOMHOOK_V_FALLBACK_NO_PROGRESS);
+	/* The streak starts over. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t + 1, HOLD), OOMHOOK_V_RUN);
+}
+
+static void sm_releases_spread_out(struct kunit *test)
+{
+	struct oomhook_sm sm;
+	u64 t = T0;
+	int i;
+
+	oomhook_sm_init(&sm);
+	for (i = 0; i < 2 * OOMHOOK_RELEASE_STREAK_MAX; i++) {
+		KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, HOLD), OOMHOOK_V_RUN);
+		oomhook_sm_done(&sm, t, true, false, true, HOLD);
+		t += HOLD;
+	}
+	/* And a kill resets a streak. */
+	oomhook_sm_oom(&sm, t, HOLD);
+	oomhook_sm_done(&sm, t, true, false, true, HOLD);
+	oomhook_sm_oom(&sm, t + 1, HOLD);
+	oomhook_sm_done(&sm, t + 2, true, false, true, HOLD);
+	oomhook_sm_oom(&sm, t + 3, HOLD);
+	oomhook_sm_commit(&sm, t + 3, HOLD);
+	oomhook_sm_done(&sm, t + 4, true, true, false, HOLD);
+	oomhook_sm_exited(&sm, sm.gen);
+	KUNIT_EXPECT_EQ(test, sm.releases, 0);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t + 5, HOLD), OOMHOOK_V_RUN);
+}
+
+static struct kunit_case oomhook_sm_cases[] = {
+	KUNIT_CASE(sm_idle_runs),
+	KUNIT_CASE(sm_kill_holds_then_exit),
+	KUNIT_CASE(sm_exit_before_done),
+	KUNIT_CASE(sm_hold_expires),
+	KUNIT_CASE(sm_hold_expires_while_running),
+	KUNIT_CASE(sm_abandon),
+	KUNIT_CASE(sm_abandon_after_commit),
+	KUNIT_CASE(sm_uncommit),
+	KUNIT_CASE(sm_psi_cooldown),
+	KUNIT_CASE(sm_psi_after_fallback),
+	KUNIT_CASE(sm_psi_hold_expiry),
+	KUNIT_CASE(sm_releases_that_do_not_help),
+	KUNIT_CASE(sm_releases_spread_out),
+	{}
+};
+
+static struct kunit_suite oomhook_sm_suite = {
+	.name = "oomhook_sm",
+	.test_cases = oomhook_sm_cases,
+};
+
+kunit_test_suites(&oomhook_sm_suite);
