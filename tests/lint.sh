@@ -2,35 +2,46 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Static checks; any report fails:
-#   - make W=1 (extra compiler warnings)
-#   - make C=1 (sparse)
-#   - checkpatch.pl --strict on every kernel source file
+#   - make W=1 (extra compiler warnings) and C=1 (sparse), against the
+#     stock headers and, with DEBUG_KDIR set, the debug kernel (KUnit)
+#   - checkpatch.pl --strict and kernel-doc on every kernel source file
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-KVER=${KVER:-$(headers_kver)}
-KDIR=${KDIR:-/lib/modules/$KVER/build}
-b=$(mktemp -d)
-trap 'rm -rf "$b"' EXIT
-cp -r "$top/Kbuild" "$top/VERSION" "$top/include" "$top/module" \
-      "$top/policies" "$b/"
-mkdir -p "$b/tests" && cp -r "$top/tests/modules" "$b/tests/"
-[ -d "$top/kunit" ] && cp -r "$top/kunit" "$b/"
-
-echo "lint: W=1 C=1 build against $KVER"
-make -C "$KDIR" M="$b" W=1 C=1 OOMHOOK_TESTS=y modules >"$b/build.log" 2>&1 || {
-	cat "$b/build.log"
-	echo "lint: build failed"
-	exit 1
+# lint_build KDIR NAME: W=1 and sparse against one kernel tree.
+lint_build() {
+	local kdir=$1 name=$2 b
+	b=$(mktemp -d)
+	cp -r "$top/Kbuild" "$top/VERSION" "$top/include" "$top/module" \
+	      "$top/policies" "$top/kunit" "$b/"
+	mkdir -p "$b/tests" && cp -r "$top/tests/modules" "$b/tests/"
+	echo "lint: W=1 C=1 build against $name"
+	if ! make -C "$kdir" M="$b" W=1 C=1 OOMHOOK_TESTS=y modules \
+		>"$b/build.log" 2>&1; then
+		cat "$b/build.log"
+		echo "lint: build against $name failed"
+		exit 1
+	fi
+	if grep -E 'warning:|error:' "$b/build.log"; then
+		echo "lint: W=1/sparse reported the above ($name)"
+		exit 1
+	fi
+	rm -rf "$b"
 }
-if grep -E 'warning:|error:' "$b/build.log"; then
-	echo "lint: W=1/sparse reported the above"
-	exit 1
+
+KVER=${KVER:-$(headers_kver)}
+lint_build "${KDIR:-/lib/modules/$KVER/build}" "$KVER"
+# The KUnit suites build only where CONFIG_KUNIT is: the debug kernel.
+if [ -n "${DEBUG_KDIR:-}" ]; then
+	lint_build "$DEBUG_KDIR" "the debug kernel"
 fi
 
 scripts=$(kernel_scripts)
-files=$(cd "$top" && git ls-files -- '*.c' '*.h' 2>/dev/null | grep -v '^tests/' || true)
-[ -n "$files" ] || files=$(cd "$top" && find include module policies kunit -name '*.[ch]' 2>/dev/null)
+# Kernel code only: the userspace helpers are not kernel style.
+files=$(cd "$top" && git ls-files --cached --others --exclude-standard -- \
+	'*.c' '*.h' 2>/dev/null | grep -v '^tests/helpers/' || true)
+[ -n "$files" ] || files=$(cd "$top" && find include module policies kunit \
+	tests/modules -name '*.[ch]' 2>/dev/null)
 
 echo "lint: checkpatch --strict"
 out=$(cd "$top" && "$scripts/checkpatch.pl" --no-tree --strict --quiet --show-types -f $files || true)
@@ -48,7 +59,7 @@ if [ -n "$out" ]; then
 	exit 1
 fi
 missing=
-for sym in $(cd "$top" && grep -ho 'EXPORT_SYMBOL[_A-Z]*([a-z_0-9]*)' $files | sed 's/.*(\(.*\))/\1/'); do
+for sym in $(cd "$top" && grep -ho 'EXPORT_SYMBOL\(_GPL\)\?([a-z_0-9]*)' $files | sed 's/.*(\(.*\))/\1/'); do
 	(cd "$top" && grep -q "^ \* $sym() - " $files) || missing="$missing $sym"
 done
 if [ -n "$missing" ]; then

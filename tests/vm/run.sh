@@ -13,8 +13,10 @@
 #               (default: /lib/modules/$KVER/build)
 #   MODSRC      modules tree of $KERNEL, for zram and friends
 #               (default: /lib/modules/$KVER)
+#   VM_KERNEL   stock (default) or debug (see tests/debug-kernel)
 #   VM_ACCEL    tcg (default) or kvm
-#   VM_TIMEOUT  seconds per guest (default 300)
+#   VM_TIMEOUT  seconds per guest (default 300; a scenario's "# timeout:"
+#               line may raise it)
 #   VM_APPEND   extra kernel command line
 #   OOMHOOK_WORK  scratch directory (default: <repo>/.vm)
 #
@@ -36,6 +38,20 @@ newest_kver() {
 	echo "$best"
 }
 
+# VM_KERNEL=debug: oomhook's debug kernel (tests/debug-kernel), built and
+# cached on first use; KASAN, lockdep, kmemleak, KUnit, fault injection.
+VM_KERNEL=${VM_KERNEL:-stock}
+if [ "$VM_KERNEL" = debug ]; then
+	dk=$("$top/tests/debug-kernel/build.sh")
+	KVER=$(cat "$dk/include/config/kernel.release")
+	KERNEL=$dk/arch/x86/boot/bzImage
+	KDIR=$dk
+	MODSRC=$dk
+	VM_APPEND="acpi=off panic_on_warn=1 ${VM_APPEND:-}"
+	ORDER=$guest/scenarios/ORDER.debug
+else
+	ORDER=$guest/scenarios/ORDER
+fi
 KVER=${KVER:-$(newest_kver)}
 [ -n "$KVER" ] || { echo "no kernel with image and headers found" >&2; exit 1; }
 KERNEL=${KERNEL:-/boot/vmlinuz-$KVER}
@@ -48,7 +64,7 @@ WORK=${OOMHOOK_WORK:-$top/.vm}/$KVER
 mkdir -p "$WORK"
 
 if [ $# -eq 0 ]; then
-	set -- $(grep -v '^#' "$guest/scenarios/ORDER")
+	set -- $(grep -v '^#' "$ORDER")
 fi
 
 log() { printf '[vm %s] %s\n' "$(date +%T)" "$*"; }
@@ -59,7 +75,7 @@ build_modules() {
 	rm -rf "$b"
 	mkdir -p "$b"
 	cp -r "$top/Kbuild" "$top/VERSION" "$top/include" "$top/module" \
-	      "$top/policies" "$b/"
+	      "$top/policies" "$top/kunit" "$b/"
 	mkdir -p "$b/tests" && cp -r "$top/tests/modules" "$b/tests/"
 	make -s -C "$KDIR" M="$b" OOMHOOK_TESTS=y modules >"$WORK/build.log" 2>&1 || {
 		cat "$WORK/build.log"
@@ -118,13 +134,25 @@ mem_of() {
 	echo "${m:-256}"
 }
 
-# Splats fail a run.  The kernel's own OOM report carries one stack trace
-# per "invoked oom-killer" header: those are expected, any other is not.
+# A scenario's "# timeout: S" line raises the time its guest may take
+# (never lowers VM_TIMEOUT).
+timeout_of() {
+	local t
+	t=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$guest/scenarios/$1.sh" | head -n 1)
+	if [ -n "$t" ] && [ "$t" -gt "$VM_TIMEOUT" ]; then echo "$t"; else echo "$VM_TIMEOUT"; fi
+}
+
+# Splats fail a run.  The kernel's own reports of an OOM ("invoked
+# oom-killer") and of a failed allocation ("page allocation failure", which
+# the fault-injection scenario provokes) carry one stack trace each: those
+# are expected, any other is not.
 splats() {
 	local logf=$1 traces reports
-	grep -E 'BUG:|WARNING:|Oops|INFO: task .* blocked|general protection|UBSAN|KASAN|kmemleak: [1-9]' "$logf" || true
+	grep -E 'BUG:|WARNING:|Oops|INFO: task .* blocked|general protection|UBSAN|KASAN|kmemleak: [1-9]|OOMHOOK-KMEMLEAK: [1-9]|Kernel panic' "$logf" || true
+	# KUnit results (KTAP) printed between KTAP-BEGIN and KTAP-END.
+	sed -n '/^KTAP-BEGIN/,/^KTAP-END/p' "$logf" | grep -E '^\s*not ok' || true
 	traces=$(grep -c 'Call Trace' "$logf" || true)
-	reports=$(grep -c 'invoked oom-killer' "$logf" || true)
+	reports=$(grep -cE 'invoked oom-killer|page allocation failure: order' "$logf" || true)
 	if [ "$traces" -gt "$reports" ]; then
 		echo "$((traces - reports)) stack trace(s) outside OOM reports"
 	fi
@@ -140,7 +168,8 @@ for s in "$@"; do
 	start=$(date +%s)
 	log "scenario $s: booting ($(mem_of "$s") MB)"
 	set +e
-	timeout --foreground "$VM_TIMEOUT" qemu-system-x86_64 "${accel_args[@]}" \
+	tmo=$(timeout_of "$s")
+	timeout --foreground "$tmo" qemu-system-x86_64 "${accel_args[@]}" \
 		-smp 2 -m "$(mem_of "$s")" -nographic -no-reboot \
 		-kernel "$KERNEL" -initrd "$initrd" \
 		-append "console=ttyS0 quiet panic=-1 log_buf_len=1M ohtest=$s $VM_APPEND" \
@@ -153,7 +182,7 @@ for s in "$@"; do
 		log "PASS $s (${took}s)"
 		sed -n '/OOMHOOK-BEGIN/,/OOMHOOK-DMESG-BEGIN/p' "$logf" | grep -E '^(# |ok )' | sed 's/^/    /'
 	else
-		[ $qrc = 124 ] && log "scenario $s timed out after ${VM_TIMEOUT}s"
+		[ $qrc = 124 ] && log "scenario $s timed out after ${tmo}s"
 		[ -n "$sp" ] && { log "kernel splat in $s:"; echo "$sp" | head -n 20; }
 		log "FAIL $s (${took}s); guest log ($logf):"
 		tr -d '\r' <"$logf" | tail -n 150

@@ -1,23 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared workload of b_oom, b_kernel and demo: A (prefer) holds 3 x 12 MB
-# and grows a leak, B (avoid) holds 90 MB and a heartbeat, C (omit) 25 MB.
+# Shared workload of b_oom, b_kernel, d_dryrun and demo: A (prefer) holds
+# three hogs and grows a leak, B (avoid) holds the largest hog and a
+# heartbeat, C (omit) a middle one.  Sizes follow MemAvailable (on the
+# stock 256 MB guest, about 3 x 12, 90 and 25 MB), so the workload fits
+# kernels with more overhead (KASAN's shadow) as well.
 
 b_setup() {
-	say "MemAvailable before the workload: $(mem_free_mb) MB"
+	local avail i
+	avail=$(mem_free_mb)
+	a_mb=$((avail * 7 / 100))
+	b_mb=$((avail * 52 / 100))
+	c_mb=$((avail * 15 / 100))
+	say "MemAvailable before the workload: $avail MB; A 3 x $a_mb, B $b_mb, C $c_mb MB"
 	for g in A B C; do cg_new $g; done
 	mark A prefer
 	mark B avoid
 	mark C omit
 	a_pids=
 	for i in 1 2 3; do
-		spawn A hog -s 12 -H -r /tmp/a$i.ready
+		spawn A hog -s $a_mb -H -r /tmp/a$i.ready
 		a_pids="$a_pids $LASTPID"
 	done
-	spawn B hog -s 90 -H -r /tmp/b.ready
+	spawn B hog -s $b_mb -H -r /tmp/b.ready
 	b_pids=$LASTPID
 	spawn B heartbeat -i 100 -o /tmp/heartbeat
 	b_pids="$b_pids $LASTPID"
-	spawn C hog -s 25 -H -r /tmp/c.ready
+	spawn C hog -s $c_mb -H -r /tmp/c.ready
 	c_pids=$LASTPID
 	must "the workload is up" wait_until 60 ready /tmp/a1.ready /tmp/a2.ready \
 		/tmp/a3.ready /tmp/b.ready /tmp/c.ready

@@ -10,8 +10,8 @@ must "oomhook loaded" load_core policy=memcg
 must "memcg active" wait_policy memcg
 say "cat /sys/kernel/oomhook/policy -> $(cat $OH/policy)"
 say ""
-say "workload: A (user.oomd_prefer) 3 x 12 MB + a leak, B (user.oomd_avoid)"
-say "          90 MB + a heartbeat, C (user.oomd_omit) 25 MB; no swap"
+say "workload: A (user.oomd_prefer) 3 hogs + a leak, B (user.oomd_avoid)"
+say "          the largest hog + a heartbeat, C (user.oomd_omit) a middle one; no swap"
 b_setup
 b_leak
 must "the OOM is resolved" wait_until 120 dead "$leaker"

@@ -18,6 +18,12 @@ cg_new L
 cg_new V
 mark V prefer
 
+# fault MODE: select the fault policy afresh (no fault streak) in MODE.
+fault() {
+	echo "$1" > $FP/mode
+	echo fault > $OH/policy
+}
+
 # oom_round: a leak in L until something kills it; fails the scenario if
 # that takes more than 60 s.  It starts after the previous round's defer
 # window (hold_ms), so that oomhook, not the deferral, meets the OOM.
@@ -31,7 +37,7 @@ oom_round() {
 }
 
 for mode in error claim_kill vanished; do
-	echo $mode > $FP/mode
+	fault $mode
 	k0=$(kernel_kills)
 	f0=$(stat_of fallback_error)
 	oom_round
@@ -42,14 +48,14 @@ check "error: recorded with -EIO" event_has "policy=-" "outcome=error" "fallback
 check "claim_kill: refused with -EPROTO" event_has "outcome=error" "error=-71"
 check "vanished: refused with -ENOENT" event_has "outcome=error" "error=-2"
 
-echo claim_freed > $FP/mode
+fault claim_freed
 k0=$(kernel_kills)
 oom_round
 check "claim_freed: the kernel's killer acted" ge "$(kernel_kills)" $((k0 + 1))
 check "claim_freed: counted as fallback_no_progress" ge "$(stat_of fallback_no_progress)" 1
 say "claims trusted before falling back: $(stat_of oom_handled)"
 
-echo sleep > $FP/mode
+fault sleep
 echo 1500 > $FP/sleep_ms
 spawn V hog -s 8 -H -r /tmp/v.ready
 v=$LASTPID
@@ -64,7 +70,7 @@ check "sleep: the abandoned decision did not kill V" alive "$v"
 check "sleep: nothing killed by oomhook" eq "$(stat_of kills)" 0
 
 # A real kill whose victim cannot exit: V's second task sleeps in D state.
-echo kill > $FP/mode
+fault kill
 cat /sys/kernel/debug/oomhook_fault/block > /dev/null &
 stuck=$!
 echo $stuck > $CG/V/cgroup.procs
@@ -82,6 +88,23 @@ check "the event says hold-expired" event_has "victim=/V" "outcome=hold-expired"
 echo 0 > /sys/kernel/debug/oomhook_fault/block
 check "once released, V empties" wait_until 10 sh -c "! grep -q '^populated 1' $CG/V/cgroup.events"
 check "and its late exit is recorded" wait_until 10 event_has "victim=/V" "outcome=exited"
+
+# Repeated faults: the third in a row drops the policy from the chain.
+wait_until 10 sh -c "! grep -q '^populated 1' $CG/V/cgroup.events"
+fault error
+for i in 1 2 3; do
+	oom_round
+done
+check "after 3 faults in a row the policy is dropped" wait_until 10 \
+	grep -q '^\[none\] fault' $OH/policy
+check "with a logged reason" sh -c \
+	"dmesg | grep -q 'policy fault disabled after 3 consecutive faults (last error -5)'"
+check "and counted" eq "$(stat_of policies_disabled)" 1
+k0=$(kernel_kills)
+oom_round
+check "then OOMs go straight to the kernel" ge "$(kernel_kills)" $((k0 + 1))
+check "selecting it again gives it a fresh start" sh -c "echo fault > $OH/policy"
+check "and it is active" eq "$(cat $OH/policy)" "[fault]"
 
 say "stats: $(awk '$2 != 0' $OH/stats | tr '\n' ' ')"
 check "OOM calls add up" eq "$(stat_of triggers_oom)" \
