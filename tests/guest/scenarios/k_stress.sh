@@ -92,8 +92,9 @@ say "ran $(( (t1 - t0) / 1000 )) s: $(cat /tmp/switches) policy switches, $(cat 
 say "stats: $(awk '$2 != 0' $OH/stats | tr '\n' ' ')"
 check "ran for the whole duration" ge "$(( (t1 - t0) / 1000 ))" "$DURATION"
 check "oomhook answers" sh -c "cat $OH/stats > /dev/null"
-check "global OOMs came" ge "$(stat_of triggers_oom)" 10
-check "PSI events came" ge "$(stat_of triggers_psi)" 10
+# The debug kernel runs each loop 10-50 times slower: fewer events.
+check "global OOMs came" ge "$(stat_of triggers_oom)" "$(scaled 10 3)"
+check "PSI events came" ge "$(stat_of triggers_psi)" "$(scaled 10 3)"
 check "OOM calls add up" eq "$(stat_of triggers_oom)" \
 	"$(( $(stat_of oom_handled) + $(stat_of oom_held) + \
 	$(stat_of oom_passthrough) + $(stat_of oom_deferred) + \
