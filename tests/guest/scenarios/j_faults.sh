@@ -70,6 +70,10 @@ check "sleep: the abandoned decision did not kill V" alive "$v"
 check "sleep: nothing killed by oomhook" eq "$(stat_of kills)" 0
 
 # A real kill whose victim cannot exit: V's second task sleeps in D state.
+# hold_ms goes up to 4 s for this round, so that the leaker's next OOMs
+# surely come while the kill is held, however slow the kernel (the debug
+# kernel under TCG can take more than 800 ms to refill 8 MB).
+echo 4000 > $OH/hold_ms
 fault kill
 cat /sys/kernel/debug/oomhook_fault/block > /dev/null &
 stuck=$!
@@ -88,6 +92,8 @@ check "the event says hold-expired" event_has "victim=/V" "outcome=hold-expired"
 echo 0 > /sys/kernel/debug/oomhook_fault/block
 check "once released, V empties" wait_until 10 sh -c "! grep -q '^populated 1' $CG/V/cgroup.events"
 check "and its late exit is recorded" wait_until 10 event_has "victim=/V" "outcome=exited"
+echo 800 > $OH/hold_ms
+sleep 4
 
 # Repeated faults: the third in a row drops the policy from the chain.
 wait_until 10 sh -c "! grep -q '^populated 1' $CG/V/cgroup.events"
