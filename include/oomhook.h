@@ -25,6 +25,8 @@
 #include <linux/sysfs.h>
 #include <linux/types.h>
 
+struct dentry;
+
 /* Longest policy name, including the terminating NUL. */
 #define OOMHOOK_NAME_MAX	16
 /* Longest cgroup path oomhook handles, including the terminating NUL. */
@@ -190,6 +192,9 @@ int oomhook_kill_cgroup(const struct oomhook_event *ev,
 			const struct oomhook_candidate *victim,
 			struct oomhook_result *res);
 int oomhook_parse_cgroup_path(const char *buf, char *out, size_t len);
+int oomhook_parse_knob(const char *buf, bool boolean, unsigned int min,
+		       unsigned int max, unsigned int *val);
+bool oomhook_marked(struct dentry *dentry, const char *marker);
 int oomhook_cgroup_exists(const char *path);
 
 /**

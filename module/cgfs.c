@@ -267,14 +267,19 @@ static bool marked_as(struct dentry *dentry, const char *prefix,
 }
 
 /**
- * oomhook_cg_marked() - whether a cgroup directory carries a marker xattr
- * @dentry: the cgroup's directory.
+ * oomhook_marked() - whether a directory carries a marker xattr
+ * @dentry: the directory (a cgroup, or a tmpfs directory for policies that
+ *	opt directories in by xattr).
  * @marker: e.g. "oomd_omit"; looked up as user.* and trusted.*.
+ *
+ * Reads the xattr without permission checks, as the kernel.  Does not
+ * allocate.
  *
  * Return: true if either xattr exists with a value other than "0".
  */
-bool oomhook_cg_marked(struct dentry *dentry, const char *marker)
+bool oomhook_marked(struct dentry *dentry, const char *marker)
 {
 	return marked_as(dentry, XATTR_USER_PREFIX, marker) ||
 	       marked_as(dentry, XATTR_TRUSTED_PREFIX, marker);
 }
+EXPORT_SYMBOL_GPL(oomhook_marked);

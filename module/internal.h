@@ -84,8 +84,6 @@ enum oomhook_psi_verb {
 bool oomhook_valid_policy_name(const char *name);
 int oomhook_parse_chain(const char *buf,
 			char names[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX]);
-int oomhook_parse_knob(const char *buf, bool boolean, unsigned int min,
-		       unsigned int max, unsigned int *val);
 int oomhook_parse_psi_spec(const char *buf, struct oomhook_psi_spec *spec);
 int oomhook_parse_psi_cmd(const char *buf, enum oomhook_psi_verb *verb,
 			  struct oomhook_psi_spec *spec);
@@ -327,7 +325,6 @@ int oomhook_cg_read_u64(const struct path *dir, const char *name, u64 *val);
 int oomhook_cg_read_key(const struct path *dir, const char *name,
 			const char *key, u64 *val);
 int oomhook_parse_key(const char *text, const char *key, u64 *val);
-bool oomhook_cg_marked(struct dentry *dentry, const char *marker);
 
 /* ---- watches: woken by kernfs poll notifications (watch.c) ------------- */
 

@@ -218,7 +218,7 @@ int oomhook_parse_knob(const char *buf, bool boolean, unsigned int min,
 	*val = v;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_knob);
+EXPORT_SYMBOL_GPL(oomhook_parse_knob);
 
 const char *oomhook_psi_kind_name(enum oomhook_psi_kind kind)
 {

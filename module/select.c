@@ -105,11 +105,11 @@ static bool holds_pid1(const struct oomhook_walk *w, ino_t ino)
 static enum oomhook_class class_of(struct dentry *dentry,
 				   enum oomhook_class inherited)
 {
-	if (oomhook_cg_marked(dentry, "oomd_omit"))
+	if (oomhook_marked(dentry, "oomd_omit"))
 		return OOMHOOK_CLASS_OMIT;
-	if (oomhook_cg_marked(dentry, "oomd_avoid"))
+	if (oomhook_marked(dentry, "oomd_avoid"))
 		return OOMHOOK_CLASS_AVOID;
-	if (oomhook_cg_marked(dentry, "oomd_prefer"))
+	if (oomhook_marked(dentry, "oomd_prefer"))
 		return OOMHOOK_CLASS_PREFER;
 	return inherited;
 }
