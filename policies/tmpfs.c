@@ -1,0 +1,1041 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tmpfs: free memory by truncating files in opted-in tmpfs directories.
+ *
+ * A full /tmp, /dev/shm or memory-backed cache directory can exhaust
+ * memory, and killing processes does not cure that: the files keep their
+ * pages.  This policy truncates such files, which releases their memory at
+ * once (even while they are open or mapped), then unlinks them unless the
+ * mode is "truncate".  The bytes it reports are the blocks the files
+ * actually gave back, so under a global OOM they count as freed and the
+ * kernel's killer is not needed.  It is meant as the first link of a chain:
+ * "tmpfs,memcg" kills only when the files were not enough.
+ *
+ * Only what an administrator opted in is ever touched:
+ *
+ * - "add PATH" opts in a tmpfs directory: its regular files, and those of
+ *   its subdirectories, may be freed.
+ * - "search PATH" opts in every directory at or below PATH (itself on
+ *   tmpfs) that carries the xattr trusted.oomhook_tmpfs (or
+ *   user.oomhook_tmpfs, on kernels whose tmpfs has user xattrs, 6.6 and
+ *   later) with a value other than "0".
+ *
+ * The walk never follows symlinks, never enters another mount, goes at most
+ * TMPFS_DEPTH_MAX directories deep and looks at no more than scan_max
+ * entries per event, within the event's deadline.  Files that are being
+ * executed, immutable, append-only, swap files, or locked by a writer are
+ * skipped.
+ *
+ * Paths are resolved against the root directory of the process that wrote
+ * them (so a chrooted or containerized administrator means what they see),
+ * again at every event: a directory that went away is counted, not an error,
+ * and a mount is never pinned.
+ *
+ * Tunables, in /sys/kernel/oomhook/policies/tmpfs/ (and, where named, as
+ * module parameters): dirs (module parameters dirs= and search_dirs=,
+ * comma-separated), order, mode, scan_max, min_free_mb; stats is read-only.
+ * Documentation/ABI/testing/sysfs-kernel-oomhook describes each.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/magic.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mount.h>
+#include <linux/mutex.h>
+#include <linux/namei.h>
+#include <linux/path.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/time64.h>
+
+#include "oomhook.h"
+#include "tmpfs.h"
+
+/* Most directory entries (add and search) at once. */
+#define TMPFS_DIRS_MAX		8
+/* Deepest subdirectory the walk enters, counted from an entry. */
+#define TMPFS_DEPTH_MAX		8
+/* Bounds and default of scan_max, entries looked at per event. */
+#define TMPFS_SCAN_MAX_LIMIT	65536
+#define TMPFS_SCAN_MAX_DEFAULT	4096
+/* Bounds and default of min_free_mb. */
+#define TMPFS_MIN_FREE_LIMIT	65536
+#define TMPFS_MIN_FREE_DEFAULT	64
+/* The opt-in xattr, without its user./trusted. prefix. */
+#define TMPFS_MARKER		"oomhook_tmpfs"
+/* Longest "verb PATH" line written to dirs. */
+#define TMPFS_CMD_MAX		(OOMHOOK_PATH_MAX + 16)
+/* Longest dirs=/search_dirs= module parameter. */
+#define TMPFS_PARAM_MAX		(TMPFS_DIRS_MAX * OOMHOOK_PATH_MAX)
+/* Longest word written to order or mode. */
+#define TMPFS_WORD_MAX		16
+/* inode->i_blocks counts 512-byte units. */
+#define TMPFS_BLOCK_SHIFT	9
+
+enum tmpfs_kind {
+	TMPFS_ADD,
+	TMPFS_SEARCH,
+};
+
+static const char * const tmpfs_kind_names[] = {
+	[TMPFS_ADD] = "add",
+	[TMPFS_SEARCH] = "search",
+};
+
+enum tmpfs_mode {
+	TMPFS_MODE_DELETE,
+	TMPFS_MODE_TRUNCATE,
+};
+
+static const char * const tmpfs_mode_names[] = {
+	[TMPFS_MODE_DELETE] = "delete",
+	[TMPFS_MODE_TRUNCATE] = "truncate",
+};
+
+static const char * const tmpfs_order_names[] = {
+	[OOMHOOK_TMPFS_LARGEST] = "largest",
+	[OOMHOOK_TMPFS_LRU] = "lru",
+};
+
+/**
+ * struct tmpfs_dir - one line of the dirs file
+ * @kind: add or search.
+ * @path: as written, normalized.
+ * @root: the writer's root directory, which @path is resolved against.
+ */
+struct tmpfs_dir {
+	enum tmpfs_kind kind;
+	char path[OOMHOOK_PATH_MAX];
+	struct path root;
+};
+
+/* The configuration; writers and the snapshot taken per event hold it. */
+static DEFINE_MUTEX(tmpfs_cfg_lock);
+static struct tmpfs_dir tmpfs_dirs[TMPFS_DIRS_MAX];
+static unsigned int tmpfs_nr_dirs;
+static unsigned int tmpfs_order = OOMHOOK_TMPFS_LARGEST;
+static unsigned int tmpfs_mode = TMPFS_MODE_DELETE;
+static unsigned int tmpfs_scan_max = TMPFS_SCAN_MAX_DEFAULT;
+static unsigned int tmpfs_min_free_mb = TMPFS_MIN_FREE_DEFAULT;
+
+enum tmpfs_stat {
+	TMPFS_STAT_EVENTS,
+	TMPFS_STAT_DIRS_SCANNED,
+	TMPFS_STAT_ENTRIES_SCANNED,
+	TMPFS_STAT_SCAN_LIMITED,
+	TMPFS_STAT_FILES_FREED,
+	TMPFS_STAT_BYTES_FREED,
+	TMPFS_STAT_BUSY_SKIPPED,
+	TMPFS_STAT_DIRS_MISSING,
+	TMPFS_NR_STATS,
+};
+
+static const char * const tmpfs_stat_names[TMPFS_NR_STATS] = {
+	[TMPFS_STAT_EVENTS] = "events",
+	[TMPFS_STAT_DIRS_SCANNED] = "dirs_scanned",
+	[TMPFS_STAT_ENTRIES_SCANNED] = "entries_scanned",
+	[TMPFS_STAT_SCAN_LIMITED] = "scan_limited",
+	[TMPFS_STAT_FILES_FREED] = "files_freed",
+	[TMPFS_STAT_BYTES_FREED] = "bytes_freed",
+	[TMPFS_STAT_BUSY_SKIPPED] = "busy_skipped",
+	[TMPFS_STAT_DIRS_MISSING] = "dirs_missing",
+};
+
+static atomic_long_t tmpfs_stats[TMPFS_NR_STATS];
+
+static void tmpfs_count(enum tmpfs_stat stat, long n)
+{
+	atomic_long_add(n, &tmpfs_stats[stat]);
+}
+
+/* ---- ranking: pure functions, tested by kunit/tmpfs_kunit.c ------------ */
+
+/**
+ * oomhook_tmpfs_before() - whether file @a is freed before file @b
+ * @order: largest first, or least recently used first.
+ * @a: a file.
+ * @b: another file.
+ *
+ * Ties on the order's own key fall to the other key, then to the lower
+ * inode number, so the order is total and independent of the walk.
+ *
+ * Return: true if @a goes first.
+ */
+bool oomhook_tmpfs_before(enum oomhook_tmpfs_order order,
+			  const struct oomhook_tmpfs_key *a,
+			  const struct oomhook_tmpfs_key *b)
+{
+	if (order == OOMHOOK_TMPFS_LRU && a->used_ns != b->used_ns)
+		return a->used_ns < b->used_ns;
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes;
+	if (a->used_ns != b->used_ns)
+		return a->used_ns < b->used_ns;
+	return a->ino < b->ino;
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_tmpfs_before);
+
+/**
+ * oomhook_tmpfs_offer() - offer a file to the set of files to free
+ * @set: the set; it keeps the %OOMHOOK_TMPFS_SET_MAX files that go first.
+ * @order: the order.
+ * @key: the file.
+ *
+ * Return: the slot @key now occupies (its previous occupant, if any, is
+ * out), or -1 when @key is not kept: it holds no memory, or the set is full
+ * of files that go before it.
+ */
+int oomhook_tmpfs_offer(struct oomhook_tmpfs_set *set,
+			enum oomhook_tmpfs_order order,
+			const struct oomhook_tmpfs_key *key)
+{
+	unsigned int i, worst = 0;
+
+	if (!key->bytes)
+		return -1;
+	if (set->nr < OOMHOOK_TMPFS_SET_MAX) {
+		set->key[set->nr] = *key;
+		return set->nr++;
+	}
+	for (i = 1; i < set->nr; i++) {
+		if (oomhook_tmpfs_before(order, &set->key[worst], &set->key[i]))
+			worst = i;
+	}
+	if (!oomhook_tmpfs_before(order, key, &set->key[worst]))
+		return -1;
+	set->key[worst] = *key;
+	return worst;
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_tmpfs_offer);
+
+/**
+ * oomhook_tmpfs_sort() - the set's slots in the order files are freed
+ * @set: the set.
+ * @order: the order.
+ * @idx: receives @set->nr slot numbers, first to free first.
+ */
+void oomhook_tmpfs_sort(const struct oomhook_tmpfs_set *set,
+			enum oomhook_tmpfs_order order,
+			unsigned int idx[OOMHOOK_TMPFS_SET_MAX])
+{
+	unsigned int i, j, v;
+
+	for (i = 0; i < set->nr; i++) {
+		v = i;
+		for (j = i; j > 0 &&
+		     oomhook_tmpfs_before(order, &set->key[v],
+					  &set->key[idx[j - 1]]); j--)
+			idx[j] = idx[j - 1];
+		idx[j] = v;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_tmpfs_sort);
+
+/* ---- the walk ----------------------------------------------------------- */
+
+/**
+ * struct tmpfs_walk - one event's walk; the core never runs two at once
+ * @ctx: iterate_dir()'s context; its actor takes one entry per call.
+ * @ev: the event, for its deadline.
+ * @order: the order, fixed for the event.
+ * @scan_max: entries this event may look at.
+ * @scanned: entries looked at.
+ * @limited: the walk stopped early (scan_max or the deadline).
+ * @dir: the configured entry being walked, for the report.
+ * @name: the entry the actor took.
+ * @namelen: its length.
+ * @got: the actor took an entry in this call.
+ * @set: the files to free, ranked.
+ * @file: the files in @set, slot for slot.
+ * @from: the configured entry each file was found under.
+ */
+struct tmpfs_walk {
+	struct dir_context ctx;
+	const struct oomhook_event *ev;
+	enum oomhook_tmpfs_order order;
+	unsigned int scan_max;
+	unsigned int scanned;
+	bool limited;
+	unsigned int dir;
+	char name[NAME_MAX + 1];
+	int namelen;
+	bool got;
+	struct oomhook_tmpfs_set set;
+	struct path file[OOMHOOK_TMPFS_SET_MAX];
+	u8 from[OOMHOOK_TMPFS_SET_MAX];
+};
+
+/* Scratch for ->handle(), which the core never runs concurrently. */
+static struct tmpfs_walk tmpfs_walk;
+static struct tmpfs_dir tmpfs_snap[TMPFS_DIRS_MAX];
+
+/*
+ * Take one entry per iterate_dir() call: accept the first one (so the
+ * directory's position moves past it) and refuse the next (so it is offered
+ * again by the following call).
+ */
+static bool tmpfs_actor(struct dir_context *ctx, const char *name, int len,
+			loff_t pos, u64 ino, unsigned int type)
+{
+	struct tmpfs_walk *w = container_of(ctx, struct tmpfs_walk, ctx);
+
+	if (is_dot_dotdot(name, len))
+		return true;
+	if (w->got || len > NAME_MAX)
+		return false;
+	memcpy(w->name, name, len);
+	w->name[len] = '\0';
+	w->namelen = len;
+	w->got = true;
+	return true;
+}
+
+/* Last use of a file, the later of its access and modification times. */
+static s64 tmpfs_used_ns(const struct inode *inode)
+{
+	return max(timespec64_to_ns(&inode->i_atime),
+		   timespec64_to_ns(&inode->i_mtime));
+}
+
+static void tmpfs_consider(struct tmpfs_walk *w, struct vfsmount *mnt,
+			   struct dentry *dentry)
+{
+	struct inode *inode = d_inode(dentry);
+	struct oomhook_tmpfs_key key = {
+		.bytes = (u64)inode->i_blocks << TMPFS_BLOCK_SHIFT,
+		.used_ns = tmpfs_used_ns(inode),
+		.ino = inode->i_ino,
+	};
+	int slot;
+
+	slot = oomhook_tmpfs_offer(&w->set, w->order, &key);
+	if (slot < 0)
+		return;
+	if (w->file[slot].dentry)
+		path_put(&w->file[slot]);
+	w->file[slot].mnt = mntget(mnt);
+	w->file[slot].dentry = dget(dentry);
+	w->from[slot] = w->dir;
+}
+
+static bool tmpfs_walk_stop(struct tmpfs_walk *w)
+{
+	if (w->scanned < w->scan_max && !oomhook_event_expired(w->ev))
+		return false;
+	w->limited = true;
+	return true;
+}
+
+/*
+ * Walk @dir: its regular files are candidates when @opted (the directory is
+ * an "add" entry, below one, or marked), its subdirectories are walked in
+ * turn.  Symlinks, special files and mount points are passed over.
+ */
+static void tmpfs_walk_dir(struct tmpfs_walk *w, const struct path *dir,
+			   unsigned int depth, bool opted)
+{
+	struct file *f;
+
+	if (tmpfs_walk_stop(w))
+		return;
+	if (!opted && oomhook_marked(dir->dentry, TMPFS_MARKER))
+		opted = true;
+	f = dentry_open(dir, O_RDONLY | O_DIRECTORY, current_cred());
+	if (IS_ERR(f))
+		return;
+	tmpfs_count(TMPFS_STAT_DIRS_SCANNED, 1);
+
+	while (!tmpfs_walk_stop(w)) {
+		struct dentry *child;
+
+		w->got = false;
+		if (iterate_dir(f, &w->ctx) < 0 || !w->got)
+			break;
+		w->scanned++;
+		child = lookup_one_len_unlocked(w->name, dir->dentry,
+						w->namelen);
+		if (IS_ERR(child))
+			continue;
+		if (d_really_is_positive(child) && !d_mountpoint(child)) {
+			if (d_is_dir(child) && depth < TMPFS_DEPTH_MAX) {
+				struct path sub = { .mnt = dir->mnt,
+						    .dentry = child };
+
+				tmpfs_walk_dir(w, &sub, depth + 1, opted);
+			} else if (d_is_reg(child) && opted) {
+				tmpfs_consider(w, dir->mnt, child);
+			}
+		}
+		dput(child);
+	}
+	fput(f);
+}
+
+/* ---- freeing ------------------------------------------------------------- */
+
+/* Whether freeing @inode could break something that is not just data. */
+static bool tmpfs_untouchable(struct inode *inode)
+{
+	return IS_IMMUTABLE(inode) || IS_APPEND(inode) || IS_SWAPFILE(inode) ||
+	       atomic_read(&inode->i_writecount) < 0;
+}
+
+static int tmpfs_truncate(struct dentry *dentry)
+{
+	struct iattr attr = {
+		.ia_valid = ATTR_SIZE | ATTR_MTIME | ATTR_CTIME,
+		.ia_size = 0,
+	};
+
+	return notify_change(&init_user_ns, dentry, &attr, NULL);
+}
+
+/*
+ * Unlink @dentry if it is still where it was found.  The parent's lock is
+ * only tried; vfs_unlink() takes the file's own lock, which we held a moment
+ * ago, and is not attempted while somebody holds it.
+ */
+static void tmpfs_unlink(struct dentry *dentry)
+{
+	struct dentry *parent = dget_parent(dentry);
+	struct inode *dir = d_inode(parent);
+
+	if (inode_trylock(dir)) {
+		if (dentry->d_parent == parent && !d_unhashed(dentry) &&
+		    !inode_is_locked(d_inode(dentry)))
+			vfs_unlink(&init_user_ns, dir, dentry, NULL);
+		inode_unlock(dir);
+	}
+	dput(parent);
+}
+
+/* Truncate (and unlink) one file; returns the bytes it gave back. */
+static u64 tmpfs_free_one(const struct path *file, enum tmpfs_mode mode)
+{
+	struct dentry *dentry = file->dentry;
+	struct inode *inode = d_inode(dentry);
+	blkcnt_t before, after;
+	int ret;
+
+	if (d_unhashed(dentry) || tmpfs_untouchable(inode))
+		goto busy;
+	if (mnt_want_write(file->mnt))
+		goto busy;
+	if (!inode_trylock(inode)) {
+		mnt_drop_write(file->mnt);
+		goto busy;
+	}
+	before = inode->i_blocks;
+	ret = tmpfs_truncate(dentry);
+	after = inode->i_blocks;
+	inode_unlock(inode);
+	if (!ret && mode == TMPFS_MODE_DELETE)
+		tmpfs_unlink(dentry);
+	mnt_drop_write(file->mnt);
+	if (ret || after >= before)
+		return 0;
+	return (u64)(before - after) << TMPFS_BLOCK_SHIFT;
+busy:
+	tmpfs_count(TMPFS_STAT_BUSY_SKIPPED, 1);
+	return 0;
+}
+
+/* "/a:3,/b:1": the configured entries files were freed under, and how many. */
+static void tmpfs_report(char *buf, size_t size, const struct tmpfs_dir *dirs,
+			 const unsigned int *files, unsigned int nr)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < nr && len < size; i++) {
+		if (!files[i])
+			continue;
+		len += scnprintf(buf + len, size - len, "%s%s:%u",
+				 len ? "," : "", dirs[i].path, files[i]);
+	}
+}
+
+/* ---- the policy ---------------------------------------------------------- */
+
+static unsigned int tmpfs_snapshot(struct tmpfs_dir *snap)
+{
+	unsigned int i, nr;
+
+	mutex_lock(&tmpfs_cfg_lock);
+	nr = tmpfs_nr_dirs;
+	for (i = 0; i < nr; i++) {
+		snap[i] = tmpfs_dirs[i];
+		path_get(&snap[i].root);
+	}
+	mutex_unlock(&tmpfs_cfg_lock);
+	return nr;
+}
+
+static bool tmpfs_is_tmpfs(const struct path *path)
+{
+	return path->mnt->mnt_sb->s_magic == TMPFS_MAGIC;
+}
+
+/* Resolve a configured path as its writer sees it; never the last symlink. */
+static int tmpfs_resolve(const struct path *root, const char *name,
+			 struct path *dir)
+{
+	struct file *f;
+
+	f = file_open_root(root, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	*dir = f->f_path;
+	path_get(dir);
+	fput(f);
+	return 0;
+}
+
+static int tmpfs_handle(const struct oomhook_event *ev,
+			struct oomhook_result *res)
+{
+	struct tmpfs_walk *w = &tmpfs_walk;
+	unsigned int idx[OOMHOOK_TMPFS_SET_MAX];
+	unsigned int files[TMPFS_DIRS_MAX] = { 0 };
+	enum tmpfs_mode mode = READ_ONCE(tmpfs_mode);
+	unsigned int i, nr, nfiles = 0;
+	u64 target, done = 0;
+
+	nr = tmpfs_snapshot(tmpfs_snap);
+	if (!nr)
+		return 0;
+	tmpfs_count(TMPFS_STAT_EVENTS, 1);
+
+	memset(w, 0, sizeof(*w));
+	w->ctx.actor = tmpfs_actor;
+	w->ev = ev;
+	w->order = READ_ONCE(tmpfs_order);
+	w->scan_max = READ_ONCE(tmpfs_scan_max);
+	for (i = 0; i < nr && !w->limited; i++) {
+		struct path dir;
+
+		if (tmpfs_resolve(&tmpfs_snap[i].root, tmpfs_snap[i].path,
+				  &dir)) {
+			tmpfs_count(TMPFS_STAT_DIRS_MISSING, 1);
+			continue;
+		}
+		if (tmpfs_is_tmpfs(&dir)) {
+			w->dir = i;
+			tmpfs_walk_dir(w, &dir, 0,
+				       tmpfs_snap[i].kind == TMPFS_ADD);
+		} else {
+			tmpfs_count(TMPFS_STAT_DIRS_MISSING, 1);
+		}
+		path_put(&dir);
+	}
+	tmpfs_count(TMPFS_STAT_ENTRIES_SCANNED, w->scanned);
+	if (w->limited)
+		tmpfs_count(TMPFS_STAT_SCAN_LIMITED, 1);
+
+	target = max_t(u64, ev->wanted,
+		       (u64)READ_ONCE(tmpfs_min_free_mb) * SZ_1M);
+	oomhook_tmpfs_sort(&w->set, w->order, idx);
+	for (i = 0; i < w->set.nr && done < target; i++) {
+		unsigned int s = idx[i];
+		u64 bytes;
+
+		if (oomhook_event_expired(ev))
+			break;
+		if (ev->dry_run)
+			bytes = w->set.key[s].bytes;
+		else
+			bytes = tmpfs_free_one(&w->file[s], mode);
+		if (!bytes)
+			continue;
+		done += bytes;
+		nfiles++;
+		files[w->from[s]]++;
+	}
+
+	if (nfiles) {
+		tmpfs_report(res->victim, sizeof(res->victim), tmpfs_snap,
+			     files, nr);
+		if (ev->dry_run) {
+			res->action = OOMHOOK_ACT_DRY_RUN;
+			res->expected = done;
+		} else {
+			res->action = OOMHOOK_ACT_FREED;
+			res->freed = done;
+			tmpfs_count(TMPFS_STAT_FILES_FREED, nfiles);
+			tmpfs_count(TMPFS_STAT_BYTES_FREED, done);
+		}
+	}
+
+	for (i = 0; i < w->set.nr; i++)
+		path_put(&w->file[i]);
+	for (i = 0; i < nr; i++)
+		path_put(&tmpfs_snap[i].root);
+	return 0;
+}
+
+/* ---- configuration --------------------------------------------------------- */
+
+static int tmpfs_find(const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < tmpfs_nr_dirs; i++) {
+		if (!strcmp(tmpfs_dirs[i].path, path))
+			return i;
+	}
+	return -1;
+}
+
+/* Opt in @path (normalized), resolved against the caller's root. */
+static int tmpfs_add(enum tmpfs_kind kind, const char *path)
+{
+	struct tmpfs_dir *d;
+	struct path root, dir;
+	int ret;
+
+	get_fs_root(current->fs, &root);
+	ret = tmpfs_resolve(&root, path, &dir);
+	if (ret)
+		goto out;
+	if (!tmpfs_is_tmpfs(&dir)) {
+		pr_warn_ratelimited("refused %s: it is on %s, not tmpfs\n",
+				    path, dir.mnt->mnt_sb->s_type->name);
+		ret = -EXDEV;
+	}
+	path_put(&dir);
+	if (ret)
+		goto out;
+
+	mutex_lock(&tmpfs_cfg_lock);
+	if (tmpfs_find(path) >= 0) {
+		ret = -EEXIST;
+	} else if (tmpfs_nr_dirs >= TMPFS_DIRS_MAX) {
+		ret = -ENOSPC;
+	} else {
+		d = &tmpfs_dirs[tmpfs_nr_dirs++];
+		d->kind = kind;
+		strscpy(d->path, path, sizeof(d->path));
+		d->root = root;
+		root.mnt = NULL;
+	}
+	mutex_unlock(&tmpfs_cfg_lock);
+out:
+	if (root.mnt)
+		path_put(&root);
+	return ret;
+}
+
+static int tmpfs_del(const char *path)
+{
+	struct path root;
+	int i;
+
+	mutex_lock(&tmpfs_cfg_lock);
+	i = tmpfs_find(path);
+	if (i < 0) {
+		mutex_unlock(&tmpfs_cfg_lock);
+		return -ENOENT;
+	}
+	root = tmpfs_dirs[i].root;
+	memmove(&tmpfs_dirs[i], &tmpfs_dirs[i + 1],
+		(tmpfs_nr_dirs - i - 1) * sizeof(tmpfs_dirs[0]));
+	tmpfs_nr_dirs--;
+	mutex_unlock(&tmpfs_cfg_lock);
+	path_put(&root);
+	return 0;
+}
+
+static void tmpfs_clear(void)
+{
+	struct path roots[TMPFS_DIRS_MAX];
+	unsigned int i, nr;
+
+	mutex_lock(&tmpfs_cfg_lock);
+	nr = tmpfs_nr_dirs;
+	for (i = 0; i < nr; i++)
+		roots[i] = tmpfs_dirs[i].root;
+	tmpfs_nr_dirs = 0;
+	mutex_unlock(&tmpfs_cfg_lock);
+	for (i = 0; i < nr; i++)
+		path_put(&roots[i]);
+}
+
+/* "add PATH", "search PATH", "del PATH" or "clear". */
+static int tmpfs_dirs_cmd(const char *buf)
+{
+	char path[OOMHOOK_PATH_MAX];
+	char *cmd, *arg;
+	int ret, kind;
+
+	buf = skip_spaces(buf);
+	if (strnlen(buf, TMPFS_CMD_MAX) >= TMPFS_CMD_MAX)
+		return -ENAMETOOLONG;
+	cmd = kstrdup(buf, GFP_KERNEL);
+	if (!cmd)
+		return -ENOMEM;
+	arg = strim(cmd);
+	if (!strcmp(arg, "clear")) {
+		tmpfs_clear();
+		ret = 0;
+		goto out;
+	}
+	ret = -EINVAL;
+	arg = strpbrk(cmd, " \t");
+	if (!arg)
+		goto out;
+	*arg++ = '\0';
+	ret = oomhook_parse_cgroup_path(arg, path, sizeof(path));
+	if (ret)
+		goto out;
+	if (!strcmp(cmd, "del")) {
+		ret = tmpfs_del(path);
+		goto out;
+	}
+	kind = match_string(tmpfs_kind_names, ARRAY_SIZE(tmpfs_kind_names), cmd);
+	ret = kind < 0 ? -EINVAL : tmpfs_add(kind, path);
+out:
+	kfree(cmd);
+	return ret;
+}
+
+static ssize_t tmpfs_dirs_show(char *buf, enum tmpfs_kind only, bool param)
+{
+	ssize_t len = 0;
+	unsigned int i;
+
+	mutex_lock(&tmpfs_cfg_lock);
+	for (i = 0; i < tmpfs_nr_dirs; i++) {
+		const struct tmpfs_dir *d = &tmpfs_dirs[i];
+
+		if (!param)
+			len += sysfs_emit_at(buf, len, "%s %s\n",
+					     tmpfs_kind_names[d->kind], d->path);
+		else if (d->kind == only)
+			len += sysfs_emit_at(buf, len, "%s%s",
+					     len ? "," : "", d->path);
+	}
+	mutex_unlock(&tmpfs_cfg_lock);
+	return len;
+}
+
+/* Parse one of @names, white space around it allowed. */
+static int tmpfs_parse_word(const char *buf, const char * const *names,
+			    size_t nr, unsigned int *val)
+{
+	char word[TMPFS_WORD_MAX];
+	int i;
+
+	if (strscpy(word, skip_spaces(buf), sizeof(word)) < 0)
+		return -EINVAL;
+	i = match_string(names, nr, strim(word));
+	if (i < 0)
+		return -EINVAL;
+	*val = i;
+	return 0;
+}
+
+static ssize_t tmpfs_word_show(char *buf, const char * const *names,
+			       size_t nr, unsigned int cur)
+{
+	ssize_t len = 0;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		len += sysfs_emit_at(buf, len, "%s%s%s%s", i ? " " : "",
+				     i == cur ? "[" : "", names[i],
+				     i == cur ? "]" : "");
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
+/**
+ * struct tmpfs_knob - a tunable shared by sysfs and a module parameter
+ * @attr: its sysfs file.
+ * @val: the value.
+ * @names: for a word tunable, the words; NULL for a number.
+ * @nr: number of @names, or the number's maximum.
+ * @min: the number's minimum.
+ */
+struct tmpfs_knob {
+	struct kobj_attribute attr;
+	unsigned int *val;
+	const char * const *names;
+	unsigned int nr;
+	unsigned int min;
+};
+
+static int tmpfs_knob_set(const struct tmpfs_knob *k, const char *buf)
+{
+	unsigned int v;
+	int ret;
+
+	if (k->names)
+		ret = tmpfs_parse_word(buf, k->names, k->nr, &v);
+	else
+		ret = oomhook_parse_knob(buf, false, k->min, k->nr, &v);
+	if (!ret)
+		WRITE_ONCE(*k->val, v);
+	return ret;
+}
+
+static int tmpfs_knob_get(const struct tmpfs_knob *k, char *buf)
+{
+	unsigned int v = READ_ONCE(*k->val);
+
+	if (k->names)
+		return tmpfs_word_show(buf, k->names, k->nr, v);
+	return sysfs_emit(buf, "%u\n", v);
+}
+
+/* Writes: root only, no NUL bytes, then the shared parser. */
+static int tmpfs_store_check(const char *buf, size_t count)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (strnlen(buf, count) != count)
+		return -EINVAL;
+	return 0;
+}
+
+static ssize_t tmpfs_knob_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return tmpfs_knob_get(container_of(attr, struct tmpfs_knob, attr), buf);
+}
+
+static ssize_t tmpfs_knob_store(struct kobject *kobj,
+				struct kobj_attribute *attr, const char *buf,
+				size_t count)
+{
+	int ret = tmpfs_store_check(buf, count);
+
+	if (!ret)
+		ret = tmpfs_knob_set(container_of(attr, struct tmpfs_knob, attr),
+				     buf);
+	return ret ?: count;
+}
+
+static int tmpfs_knob_param_set(const char *val, const struct kernel_param *kp)
+{
+	return tmpfs_knob_set(kp->arg, val);
+}
+
+static int tmpfs_knob_param_get(char *buf, const struct kernel_param *kp)
+{
+	return tmpfs_knob_get(kp->arg, buf);
+}
+
+static const struct kernel_param_ops tmpfs_knob_param_ops = {
+	.set = tmpfs_knob_param_set,
+	.get = tmpfs_knob_param_get,
+};
+
+static struct tmpfs_knob tmpfs_knob_order = {
+	.attr = __ATTR(order, 0644, tmpfs_knob_show, tmpfs_knob_store),
+	.val = &tmpfs_order,
+	.names = tmpfs_order_names,
+	.nr = ARRAY_SIZE(tmpfs_order_names),
+};
+module_param_cb(order, &tmpfs_knob_param_ops, &tmpfs_knob_order, 0444);
+MODULE_PARM_DESC(order, "Which files go first: largest (default) or lru.");
+
+static struct tmpfs_knob tmpfs_knob_mode = {
+	.attr = __ATTR(mode, 0644, tmpfs_knob_show, tmpfs_knob_store),
+	.val = &tmpfs_mode,
+	.names = tmpfs_mode_names,
+	.nr = ARRAY_SIZE(tmpfs_mode_names),
+};
+module_param_cb(mode, &tmpfs_knob_param_ops, &tmpfs_knob_mode, 0444);
+MODULE_PARM_DESC(mode, "delete (default): truncate, then unlink; truncate: truncate only.");
+
+static struct tmpfs_knob tmpfs_knob_scan_max = {
+	.attr = __ATTR(scan_max, 0644, tmpfs_knob_show, tmpfs_knob_store),
+	.val = &tmpfs_scan_max,
+	.nr = TMPFS_SCAN_MAX_LIMIT,
+	.min = 1,
+};
+module_param_cb(scan_max, &tmpfs_knob_param_ops, &tmpfs_knob_scan_max, 0444);
+MODULE_PARM_DESC(scan_max, "Directory entries looked at per event, 1-65536. Default 4096.");
+
+static struct tmpfs_knob tmpfs_knob_min_free_mb = {
+	.attr = __ATTR(min_free_mb, 0644, tmpfs_knob_show, tmpfs_knob_store),
+	.val = &tmpfs_min_free_mb,
+	.nr = TMPFS_MIN_FREE_LIMIT,
+};
+module_param_cb(min_free_mb, &tmpfs_knob_param_ops, &tmpfs_knob_min_free_mb,
+		0444);
+MODULE_PARM_DESC(min_free_mb, "Free at least this many MB per event, 0-65536. Default 64.");
+
+static ssize_t dirs_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return tmpfs_dirs_show(buf, TMPFS_ADD, false);
+}
+
+static ssize_t dirs_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
+{
+	int ret = tmpfs_store_check(buf, count);
+
+	if (!ret)
+		ret = tmpfs_dirs_cmd(buf);
+	return ret ?: count;
+}
+
+static struct kobj_attribute dirs_attr = __ATTR_RW(dirs);
+
+static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	ssize_t len = 0;
+	int i;
+
+	for (i = 0; i < TMPFS_NR_STATS; i++)
+		len += sysfs_emit_at(buf, len, "%s %ld\n", tmpfs_stat_names[i],
+				     atomic_long_read(&tmpfs_stats[i]));
+	return len;
+}
+
+static struct kobj_attribute stats_attr = __ATTR_RO(stats);
+
+static struct attribute *tmpfs_attrs[] = {
+	&dirs_attr.attr,
+	&tmpfs_knob_order.attr.attr,
+	&tmpfs_knob_mode.attr.attr,
+	&tmpfs_knob_scan_max.attr.attr,
+	&tmpfs_knob_min_free_mb.attr.attr,
+	&stats_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(tmpfs);
+
+/*
+ * dirs= and search_dirs= are kept as text while the module loads and
+ * applied by tmpfs_init(), which can undo them if anything fails: a failed
+ * load must not leave references to the loader's root behind.
+ */
+static char tmpfs_param_dirs[TMPFS_PARAM_MAX];
+static char tmpfs_param_search[TMPFS_PARAM_MAX];
+
+/* Split a comma-separated list and call @fn on each normalized path. */
+static int tmpfs_param_each(const char *val, enum tmpfs_kind kind,
+			    int (*fn)(enum tmpfs_kind kind, const char *path))
+{
+	char path[OOMHOOK_PATH_MAX];
+	char *copy, *rest, *one;
+	int ret = 0;
+
+	copy = kstrdup(val, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	rest = strim(copy);
+	if (!*rest)
+		rest = NULL;
+	while ((one = strsep(&rest, ",")) != NULL) {
+		ret = oomhook_parse_cgroup_path(one, path, sizeof(path));
+		if (!ret && fn)
+			ret = fn(kind, path);
+		if (ret) {
+			pr_err("%s %s: %d\n", tmpfs_kind_names[kind], one, ret);
+			break;
+		}
+	}
+	kfree(copy);
+	return ret;
+}
+
+static int tmpfs_param_check(const char *val, char *store,
+			     enum tmpfs_kind kind)
+{
+	int ret;
+
+	if (strlen(val) >= TMPFS_PARAM_MAX)
+		return -ENAMETOOLONG;
+	ret = tmpfs_param_each(val, kind, NULL);
+	if (!ret)
+		strscpy(store, val, TMPFS_PARAM_MAX);
+	return ret;
+}
+
+static int dirs_param_set(const char *val, const struct kernel_param *kp)
+{
+	return tmpfs_param_check(val, tmpfs_param_dirs, TMPFS_ADD);
+}
+
+static int dirs_param_get(char *buf, const struct kernel_param *kp)
+{
+	return tmpfs_dirs_show(buf, TMPFS_ADD, true);
+}
+
+static const struct kernel_param_ops dirs_param_ops = {
+	.set = dirs_param_set,
+	.get = dirs_param_get,
+};
+
+module_param_cb(dirs, &dirs_param_ops, NULL, 0444);
+MODULE_PARM_DESC(dirs, "tmpfs directories whose files may be freed, comma-separated (as \"add PATH\" in dirs).");
+
+static int search_param_set(const char *val, const struct kernel_param *kp)
+{
+	return tmpfs_param_check(val, tmpfs_param_search, TMPFS_SEARCH);
+}
+
+static int search_param_get(char *buf, const struct kernel_param *kp)
+{
+	return tmpfs_dirs_show(buf, TMPFS_SEARCH, true);
+}
+
+static const struct kernel_param_ops search_param_ops = {
+	.set = search_param_set,
+	.get = search_param_get,
+};
+
+module_param_cb(search_dirs, &search_param_ops, NULL, 0444);
+MODULE_PARM_DESC(search_dirs, "tmpfs directories below which directories marked trusted.oomhook_tmpfs opt in, comma-separated.");
+
+static struct oomhook_policy tmpfs_policy = {
+	.name = "tmpfs",
+	.owner = THIS_MODULE,
+	.handle = tmpfs_handle,
+	.groups = tmpfs_groups,
+};
+
+static int __init tmpfs_init(void)
+{
+	int ret;
+
+	ret = tmpfs_param_each(tmpfs_param_dirs, TMPFS_ADD, tmpfs_add);
+	if (!ret)
+		ret = tmpfs_param_each(tmpfs_param_search, TMPFS_SEARCH,
+				       tmpfs_add);
+	if (!ret)
+		ret = oomhook_register_policy(&tmpfs_policy);
+	if (ret)
+		tmpfs_clear();
+	return ret;
+}
+module_init(tmpfs_init);
+
+static void __exit tmpfs_exit(void)
+{
+	oomhook_unregister_policy(&tmpfs_policy);
+	tmpfs_clear();
+}
+module_exit(tmpfs_exit);
+
+MODULE_ALIAS_OOMHOOK_POLICY("tmpfs");
+MODULE_DESCRIPTION("oomhook policy: free memory by truncating files in opted-in tmpfs directories");
+MODULE_AUTHOR("The oomhook developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(OOMHOOK_VERSION);
