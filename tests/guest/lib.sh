@@ -161,3 +161,49 @@ ge() {
 	say "expected >= $2, got $1"
 	return 1
 }
+
+# ---- writes to sysfs files -------------------------------------------------
+
+# put FILE VALUE: write VALUE (and a newline) in one write(2).
+put() { printf '%s\n' "$2" > "$1" 2>/dev/null; }
+
+# refuse FILE VALUE...: each write fails and FILE reads the same after.
+refuse() {
+	f=$1
+	shift
+	before=$(cat "$f")
+	for v in "$@"; do
+		if put "$f" "$v"; then
+			bad "$(basename "$f") accepted '$v'"
+			continue
+		fi
+		after=$(cat "$f")
+		[ "$after" = "$before" ] || bad "$(basename "$f") changed after '$v'"
+	done
+	pass "$(basename "$f") refuses $# bad value(s) and stays '$(echo "$before" | head -n 1)'"
+}
+
+# accept FILE VALUE EXPECTED: the write works and reads back.
+accept() {
+	check "$(basename "$1") accepts '$2'" sh -c "printf '%s\n' '$2' > $1 && [ \"\$(cat $1)\" = '$3' ]"
+}
+
+# write_error FILE VALUE: write VALUE in one write(2); print the error
+# message the kernel's errno gives, nothing if the write succeeded.
+write_error() {
+	printf '%s\n' "$2" | dd of="$1" conv=notrunc 2>&1 >/dev/null |
+		sed -n 's/^dd: .*: //p' | head -n 1
+}
+
+# fails_with FILE VALUE TEXT: the write fails with TEXT (e.g. "No such
+# file or directory") and FILE reads the same after.
+fails_with() {
+	local before err
+	before=$(cat "$1")
+	err=$(write_error "$1" "$2")
+	case $err in
+	*"$3"*) ;;
+	*) say "'$2' > $(basename "$1"): got '$err', expected '$3'"; return 1 ;;
+	esac
+	[ "$(cat "$1")" = "$before" ]
+}

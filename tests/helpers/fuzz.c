@@ -37,6 +37,11 @@ static const struct target targets[] = {
 	{ "hold_ms", 100, 60000 },
 	{ "psi_triggers", 1, 0 },
 	{ "policies/memcg/subtree", 1, 0 },
+	{ "policies/tmpfs/dirs", 1, 0 },
+	{ "policies/tmpfs/order", 1, 0 },
+	{ "policies/tmpfs/mode", 1, 0 },
+	{ "policies/tmpfs/scan_max", 1, 65536 },
+	{ "policies/tmpfs/min_free_mb", 0, 65536 },
 };
 #define NR_TARGETS (sizeof(targets) / sizeof(targets[0]))
 
@@ -57,6 +62,11 @@ static const char * const edges[] = {
 	"add relative:some:1:1000000", "add /:some:-1:1000000",
 	"add /:some::1000000", "add /:some:1:", "del /:some", "del /:full",
 	"del /nonexistent:some", "del /:bogus", "remove /:some",
+	"tmpfs", "tmpfs,memcg", "add /mnt/fz", "search /mnt/fz",
+	"add /mnt/fz/sub", "del /mnt/fz", "del /mnt/fz/sub", "add /mnt/fz/link",
+	"add /sys", "add /mnt/fz/nope", "add  /mnt/fz ", "add/mnt/fz",
+	"search", "largest", "lru", "delete", "truncate", "LRU", "lru,largest",
+	"65536", "65537",
 	"\xff\xfe", "%s%s%n", "\\", "'", "\"", "$(reboot)",
 };
 #define NR_EDGES (sizeof(edges) / sizeof(edges[0]))

@@ -4,30 +4,6 @@
 #    without CAP_SYS_ADMIN, are refused.
 # mem: 256
 
-# put FILE VALUE: write VALUE (and a newline) in one write(2).
-put() { printf '%s\n' "$2" > "$1" 2>/dev/null; }
-
-# refuse FILE VALUE...: each write fails and FILE reads the same after.
-refuse() {
-	f=$1
-	shift
-	before=$(cat "$f")
-	for v in "$@"; do
-		if put "$f" "$v"; then
-			bad "$(basename "$f") accepted '$v'"
-			continue
-		fi
-		after=$(cat "$f")
-		[ "$after" = "$before" ] || bad "$(basename "$f") changed after '$v'"
-	done
-	pass "$(basename "$f") refuses $# bad value(s) and stays '$(echo "$before" | head -n 1)'"
-}
-
-# accept FILE VALUE EXPECTED: the write works and reads back.
-accept() {
-	check "$(basename "$1") accepts '$2'" sh -c "printf '%s\n' '$2' > $1 && [ \"\$(cat $1)\" = '$3' ]"
-}
-
 long=$(printf '%0600d' 0)
 huge=$(printf '%05000d' 0)
 

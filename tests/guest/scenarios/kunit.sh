@@ -7,6 +7,8 @@
 must "this kernel has KUnit" test -d /sys/kernel/debug/kunit
 must "load oomhook" load_core
 must "load the suites (they run at load)" insmod $MODDIR/oomhook_kunit.ko
+must "load the tmpfs policy and its suite" sh -c \
+	"insmod $MODDIR/oomhook_tmpfs.ko && insmod $MODDIR/oomhook_tmpfs_kunit.ko"
 n=0
 for r in /sys/kernel/debug/kunit/oomhook_*/results; do
 	suite=$(basename "$(dirname "$r")")
@@ -20,7 +22,7 @@ for r in /sys/kernel/debug/kunit/oomhook_*/results; do
 		pass "suite $suite: $(grep -c '^ *ok ' "$r") ok lines"
 	fi
 done
-check "all six suites ran" eq "$n" 6
-check "unload the suites" rmmod oomhook_kunit
+check "all seven suites ran" eq "$n" 7
+check "unload the suites" rmmod oomhook_kunit oomhook_tmpfs_kunit oomhook_tmpfs
 check "the registry is back to none" eq "$(cat $OH/policy)" "[none]"
 check "unload oomhook" rmmod oomhook

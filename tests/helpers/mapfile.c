@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mapfile: create a file of MB megabytes, map it shared, write every page
+ * through the mapping, then hold the file open and mapped until killed.
+ *
+ *   mapfile PATH MB READY
+ *
+ * READY receives "ready <pid>" once every page is written.  SIGBUS is
+ * ignored-by-design: the process never touches the mapping again, so it
+ * survives the file being truncated under it.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define MB (1024UL * 1024UL)
+
+int main(int argc, char **argv)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long size, off;
+	FILE *ready;
+	char *p;
+	int fd;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: mapfile PATH MB READY\n");
+		return 2;
+	}
+	size = strtoul(argv[2], NULL, 0) * MB;
+	fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || ftruncate(fd, size)) {
+		perror(argv[1]);
+		return 1;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	for (off = 0; off < size; off += page)
+		p[off] = 1;
+	ready = fopen(argv[3], "w");
+	if (!ready) {
+		perror(argv[3]);
+		return 1;
+	}
+	fprintf(ready, "ready %d\n", (int)getpid());
+	fclose(ready);
+	for (;;)
+		pause();
+}
