@@ -112,6 +112,14 @@ static void snapshot(char *out)
 		/* "fired=<n>" grows with pressure, not with writes. */
 		while ((p = strstr(buf, "fired=")) != NULL)
 			memset(p, '_', strcspn(p, "\n"));
+		/*
+		 * Of "policy", the active chain: a refused "fault,nosuch"
+		 * has autoloaded oomhook_fault, as modprobe would, and the
+		 * list of registered policies after the chain grows.
+		 */
+		if (!strcmp(targets[i].file, "policy") &&
+		    (p = strchr(buf, ']')) != NULL)
+			p[1] = '\0';
 		off += snprintf(out + off, SNAP_MAX * NR_TARGETS - off, "%s:%s\n",
 				targets[i].file, buf);
 	}
