@@ -22,6 +22,7 @@
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/sysfs.h>
 #include <linux/types.h>
 
@@ -52,12 +53,17 @@ enum oomhook_source {
  * @OOMHOOK_ACT_DRY_RUN: dry-run mode; @victim is what would have been acted
  *	upon, nothing was changed.
  * @OOMHOOK_ACT_FREED: memory was released without killing anything.
+ * @OOMHOOK_ACT_HOLD: nothing new was done, but an earlier action of this
+ *	policy is still taking effect (a frozen cgroup being given time):
+ *	on a PSI event the chain stops here, so that the next policy does not
+ *	undo it; on a global OOM it counts as %OOMHOOK_ACT_NONE.
  */
 enum oomhook_action {
 	OOMHOOK_ACT_NONE,
 	OOMHOOK_ACT_KILL,
 	OOMHOOK_ACT_DRY_RUN,
 	OOMHOOK_ACT_FREED,
+	OOMHOOK_ACT_HOLD,
 };
 
 /**
@@ -132,6 +138,8 @@ enum oomhook_class {
  * @holds_pid1: PID 1's cgroup or one of its ancestors.
  * @populated: the cgroup (or its subtree) has tasks.
  * @pending: killed earlier and still exiting.
+ * @frozen: cgroup.freeze is set on it (by an administrator or a policy);
+ *	still eligible, unless the caller asks for %OOMHOOK_SELECT_UNFROZEN.
  *
  * Only populated cgroups that are none of root, holds_pid1, pending or
  * OOMHOOK_CLASS_OMIT are eligible.
@@ -146,7 +154,11 @@ struct oomhook_candidate {
 	bool holds_pid1;
 	bool populated;
 	bool pending;
+	bool frozen;
 };
+
+/* oomhook_select_cgroup() flag: pass over cgroups with cgroup.freeze set. */
+#define OOMHOOK_SELECT_UNFROZEN		0x1
 
 /**
  * struct oomhook_policy - a way of answering memory exhaustion
@@ -187,7 +199,7 @@ void oomhook_unregister_policy(struct oomhook_policy *policy);
 
 bool oomhook_event_expired(const struct oomhook_event *ev);
 int oomhook_select_cgroup(const struct oomhook_event *ev, const char *subtree,
-			  struct oomhook_candidate *victim);
+			  unsigned int flags, struct oomhook_candidate *victim);
 int oomhook_kill_cgroup(const struct oomhook_event *ev,
 			const struct oomhook_candidate *victim,
 			struct oomhook_result *res);
@@ -196,6 +208,76 @@ int oomhook_parse_knob(const char *buf, bool boolean, unsigned int min,
 		       unsigned int max, unsigned int *val);
 bool oomhook_marked(struct dentry *dentry, const char *marker);
 int oomhook_cgroup_exists(const char *path);
+int oomhook_cgroup_read(const char *path, const char *file, char *buf,
+			size_t size);
+int oomhook_cgroup_read_u64(const char *path, const char *file, u64 *val);
+int oomhook_cgroup_write(const char *path, const char *file, const char *val);
+bool oomhook_policy_active(const struct oomhook_policy *policy);
+
+/**
+ * struct oomhook_knob - one numeric or boolean tunable
+ * @attr: its sysfs file.
+ * @val: current value; read locklessly with oomhook_knob_get().
+ * @min: smallest accepted value.
+ * @max: largest accepted value.
+ * @boolean: parsed as 0/1/y/n/yes/no/on/off/true/false and shown as 0/1.
+ *
+ * The same descriptor backs the sysfs file and the module parameter of the
+ * same name, so boot-time and run-time configuration take the same input:
+ * define it with OOMHOOK_KNOB_INIT(), list &knob.attr.attr in the policy's
+ * attribute group, and pass it to module_param_cb() with
+ * &oomhook_knob_param_ops.
+ */
+struct oomhook_knob {
+	struct kobj_attribute attr;
+	unsigned int val;
+	unsigned int min;
+	unsigned int max;
+	bool boolean;
+};
+
+ssize_t oomhook_knob_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf);
+ssize_t oomhook_knob_write(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count);
+int oomhook_knob_store(struct oomhook_knob *knob, const char *buf);
+int oomhook_knob_param_set(const char *val, const struct kernel_param *kp);
+int oomhook_knob_param_get(char *buf, const struct kernel_param *kp);
+
+/* module_param_cb() operations for a &struct oomhook_knob argument. */
+static const struct kernel_param_ops oomhook_knob_param_ops __maybe_unused = {
+	.set = oomhook_knob_param_set,
+	.get = oomhook_knob_param_get,
+};
+
+/**
+ * OOMHOOK_KNOB_INIT() - initializer for a &struct oomhook_knob
+ * @_name: the sysfs file's name (an identifier).
+ * @_default: initial value.
+ * @_min: smallest accepted value.
+ * @_max: largest accepted value.
+ * @_boolean: a 0/1 switch rather than a number.
+ */
+#define OOMHOOK_KNOB_INIT(_name, _default, _min, _max, _boolean)	\
+	{								\
+		.attr = __ATTR(_name, 0644, oomhook_knob_show,		\
+			       oomhook_knob_write),			\
+		.val = _default,					\
+		.min = _min,						\
+		.max = _max,						\
+		.boolean = _boolean,					\
+	}
+
+/**
+ * oomhook_knob_get() - a tunable's current value
+ * @knob: the tunable.
+ *
+ * Return: the value, read without a lock.
+ */
+static inline unsigned int oomhook_knob_get(const struct oomhook_knob *knob)
+{
+	return READ_ONCE(knob->val);
+}
 
 /**
  * module_oomhook_policy() - boilerplate for a module that is one policy

@@ -249,6 +249,84 @@ int oomhook_cg_read_key(const struct path *dir, const char *name,
 	return oomhook_parse_key(buf, key, val);
 }
 
+/**
+ * oomhook_cgroup_read() - read a cgroup's file, as an administrator would
+ * @path: normalized cgroup path, e.g. "/batch.slice".
+ * @file: the file's name, e.g. "memory.pressure".
+ * @buf: receives the content, NUL-terminated.
+ * @size: size of @buf; a longer file is cut short.
+ *
+ * Reads through oomhook's private cgroup2 mount: userspace mounts do not
+ * matter.
+ *
+ * Return: bytes read, -ENOENT if the cgroup or file does not exist, or a
+ * negative errno.
+ */
+int oomhook_cgroup_read(const char *path, const char *file, char *buf,
+			size_t size)
+{
+	struct path dir;
+	int ret;
+
+	ret = oomhook_cg_lookup(path, &dir);
+	if (ret)
+		return ret;
+	ret = oomhook_cg_read(&dir, file, buf, size);
+	path_put(&dir);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(oomhook_cgroup_read);
+
+/**
+ * oomhook_cgroup_read_u64() - read a cgroup file that holds one number
+ * @path: normalized cgroup path.
+ * @file: the file's name, e.g. "memory.current".
+ * @val: receives the number; "max" reads as U64_MAX.
+ *
+ * Return: 0, -ENOENT if the cgroup or file does not exist, or a negative
+ * errno.
+ */
+int oomhook_cgroup_read_u64(const char *path, const char *file, u64 *val)
+{
+	struct path dir;
+	int ret;
+
+	ret = oomhook_cg_lookup(path, &dir);
+	if (ret)
+		return ret;
+	ret = oomhook_cg_read_u64(&dir, file, val);
+	path_put(&dir);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(oomhook_cgroup_read_u64);
+
+/**
+ * oomhook_cgroup_write() - write a cgroup's file, as an administrator would
+ * @path: normalized cgroup path.
+ * @file: the file's name, e.g. "cgroup.freeze".
+ * @val: what to write, e.g. "1".
+ *
+ * The write is synchronous: memory.reclaim, for one, returns once the
+ * reclaim is done.
+ *
+ * Return: 0, -ENOENT if the cgroup or file does not exist, or the errno
+ * the write gave (memory.reclaim gives -EAGAIN when it reclaimed less than
+ * asked).
+ */
+int oomhook_cgroup_write(const char *path, const char *file, const char *val)
+{
+	struct path dir;
+	int ret;
+
+	ret = oomhook_cg_lookup(path, &dir);
+	if (ret)
+		return ret;
+	ret = oomhook_cg_write(&dir, file, val);
+	path_put(&dir);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(oomhook_cgroup_write);
+
 /* One marker in one xattr namespace: set unless absent or "0". */
 static bool marked_as(struct dentry *dentry, const char *prefix,
 		      const char *marker)

@@ -54,6 +54,7 @@ static const char * const oomhook_action_names[] = {
 	[OOMHOOK_ACT_KILL] = "kill",
 	[OOMHOOK_ACT_DRY_RUN] = "dry-run",
 	[OOMHOOK_ACT_FREED] = "freed",
+	[OOMHOOK_ACT_HOLD] = "hold",
 };
 
 static const char * const oomhook_outcome_names[] = {

@@ -18,37 +18,11 @@
 
 /* ---- tunables (main.c) ------------------------------------------------- */
 
-/**
- * struct oomhook_knob - one numeric or boolean tunable
- * @attr: its file in /sys/kernel/oomhook/.
- * @val: current value; read locklessly with READ_ONCE().
- * @min: smallest accepted value.
- * @max: largest accepted value.
- * @boolean: parsed with kstrtobool() and shown as 0/1.
- *
- * The same descriptor backs the sysfs file and the module parameter of the
- * same name, so boot-time and run-time configuration take the same input.
- */
-struct oomhook_knob {
-	struct kobj_attribute attr;
-	unsigned int val;
-	unsigned int min;
-	unsigned int max;
-	bool boolean;
-};
-
 extern struct oomhook_knob oomhook_enabled;
 extern struct oomhook_knob oomhook_dry_run;
 extern struct oomhook_knob oomhook_cooldown_ms;
 extern struct oomhook_knob oomhook_budget_ms;
 extern struct oomhook_knob oomhook_hold_ms;
-
-int oomhook_knob_store(struct oomhook_knob *knob, const char *buf);
-
-static inline unsigned int oomhook_knob_get(const struct oomhook_knob *knob)
-{
-	return READ_ONCE(knob->val);
-}
 
 /* ---- input parsing (parse.c); pure functions --------------------------- */
 

@@ -271,6 +271,11 @@ static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 			continue;
 		}
 		run_note_release(run, policy);
+		if (run->res.action == OOMHOOK_ACT_HOLD) {
+			if (run->ev.source == OOMHOOK_SRC_PSI)
+				break;
+			continue;
+		}
 		if (run->res.action == OOMHOOK_ACT_NONE)
 			continue;
 
@@ -558,30 +563,41 @@ void oomhook_psi_fired(const char *trigger, const char *path, u64 fired_ns)
 
 /* ---- module parameters ------------------------------------------------- */
 
-static int knob_param_set(const char *val, const struct kernel_param *kp)
+/**
+ * oomhook_knob_param_set() - &kernel_param_ops.set for a &struct oomhook_knob
+ * @val: the parameter's value.
+ * @kp: the parameter; its argument is the knob.
+ *
+ * Return: 0, or -EINVAL/-ERANGE (the module does not load).
+ */
+int oomhook_knob_param_set(const char *val, const struct kernel_param *kp)
 {
 	return oomhook_knob_store(kp->arg, val);
 }
+EXPORT_SYMBOL_GPL(oomhook_knob_param_set);
 
-static int knob_param_get(char *buf, const struct kernel_param *kp)
+/**
+ * oomhook_knob_param_get() - &kernel_param_ops.get for a &struct oomhook_knob
+ * @buf: output.
+ * @kp: the parameter; its argument is the knob.
+ *
+ * Return: bytes written.
+ */
+int oomhook_knob_param_get(char *buf, const struct kernel_param *kp)
 {
 	return sysfs_emit(buf, "%u\n", oomhook_knob_get(kp->arg));
 }
+EXPORT_SYMBOL_GPL(oomhook_knob_param_get);
 
-static const struct kernel_param_ops oomhook_knob_ops = {
-	.set = knob_param_set,
-	.get = knob_param_get,
-};
-
-module_param_cb(enabled, &oomhook_knob_ops, &oomhook_enabled, 0444);
+module_param_cb(enabled, &oomhook_knob_param_ops, &oomhook_enabled, 0444);
 MODULE_PARM_DESC(enabled, "Act on events (1) or only count them (0). Default 1.");
-module_param_cb(dry_run, &oomhook_knob_ops, &oomhook_dry_run, 0444);
+module_param_cb(dry_run, &oomhook_knob_param_ops, &oomhook_dry_run, 0444);
 MODULE_PARM_DESC(dry_run, "Decide and record, but change nothing. Default 0.");
-module_param_cb(cooldown_ms, &oomhook_knob_ops, &oomhook_cooldown_ms, 0444);
+module_param_cb(cooldown_ms, &oomhook_knob_param_ops, &oomhook_cooldown_ms, 0444);
 MODULE_PARM_DESC(cooldown_ms, "Ignore PSI events for this long after an action, ms. Default 10000.");
-module_param_cb(budget_ms, &oomhook_knob_ops, &oomhook_budget_ms, 0444);
+module_param_cb(budget_ms, &oomhook_knob_param_ops, &oomhook_budget_ms, 0444);
 MODULE_PARM_DESC(budget_ms, "Time a decision may take; the OOM path waits at most this long, ms. Default 1000.");
-module_param_cb(hold_ms, &oomhook_knob_ops, &oomhook_hold_ms, 0444);
+module_param_cb(hold_ms, &oomhook_knob_param_ops, &oomhook_hold_ms, 0444);
 MODULE_PARM_DESC(hold_ms, "Time a killed cgroup may take to exit before the kernel's killer acts, ms. Default 3000.");
 
 static char oomhook_boot_chain[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX];

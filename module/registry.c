@@ -148,6 +148,33 @@ struct oomhook_chain *oomhook_chain_get(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(oomhook_chain_get);
 
+/**
+ * oomhook_policy_active() - whether a policy is in the active chain
+ * @policy: the policy.
+ *
+ * A policy that keeps state between events (cgroups it froze, say) uses
+ * this to notice it was deselected, or dropped after repeated faults, and
+ * undo what it did.
+ *
+ * Return: true if @policy is in the chain events go to now.
+ */
+bool oomhook_policy_active(const struct oomhook_policy *policy)
+{
+	struct oomhook_chain *chain;
+	bool found = false;
+	int i;
+
+	rcu_read_lock();
+	chain = rcu_dereference(oomhook_active);
+	for (i = 0; chain && i < chain->nr; i++) {
+		if (chain->policy[i] == policy)
+			found = true;
+	}
+	rcu_read_unlock();
+	return found;
+}
+EXPORT_SYMBOL_GPL(oomhook_policy_active);
+
 static void chain_release(struct oomhook_chain *chain)
 {
 	int i;

@@ -62,6 +62,7 @@ struct oomhook_walk {
 	struct oomhook_candidate cand;
 	struct oomhook_candidate best;
 	bool have_best;
+	unsigned int flags;
 };
 
 static struct oomhook_walk oomhook_walk;
@@ -147,7 +148,7 @@ static void consider(struct oomhook_walk *w, const struct path *dir,
 		     enum oomhook_class class, bool oom_group)
 {
 	struct oomhook_candidate *c = &w->cand;
-	u64 populated = 0, swap, min, low;
+	u64 populated = 0, frozen = 0, swap, min, low;
 
 	memset(c, 0, sizeof(*c));
 	strscpy(c->path, w->path, sizeof(c->path));
@@ -160,6 +161,10 @@ static void consider(struct oomhook_walk *w, const struct path *dir,
 		c->populated = populated;
 	/* Only the eligible are worth reading the memory files of. */
 	if (!oomhook_candidate_eligible(c))
+		return;
+	if (!oomhook_cg_read_u64(dir, "cgroup.freeze", &frozen))
+		c->frozen = frozen;
+	if (c->frozen && (w->flags & OOMHOOK_SELECT_UNFROZEN))
 		return;
 	if (oomhook_cg_read_u64(dir, "memory.current", &c->usage))
 		return;
@@ -336,6 +341,7 @@ static int walk(struct oomhook_walk *w, const struct oomhook_event *ev,
  * oomhook_select_cgroup() - choose the cgroup to act upon
  * @ev: the event being handled; its scope bounds the search.
  * @subtree: the policy's own bound, a normalized cgroup path ("/" for all).
+ * @flags: %OOMHOOK_SELECT_UNFROZEN to pass over frozen cgroups, or 0.
  * @victim: receives the best candidate.
  *
  * Ranks candidates by class (user.oomd_prefer, unmarked, user.oomd_avoid),
@@ -346,7 +352,7 @@ static int walk(struct oomhook_walk *w, const struct oomhook_event *ev,
  * event's deadline passed, or another negative errno.
  */
 int oomhook_select_cgroup(const struct oomhook_event *ev, const char *subtree,
-			  struct oomhook_candidate *victim)
+			  unsigned int flags, struct oomhook_candidate *victim)
 {
 	struct oomhook_walk *w = &oomhook_walk;
 	const char *root;
@@ -362,6 +368,7 @@ int oomhook_select_cgroup(const struct oomhook_event *ev, const char *subtree,
 	w->depth = 0;
 	w->visited = 0;
 	w->have_best = false;
+	w->flags = flags;
 	note_pid1(w);
 
 	ret = walk(w, ev, root);

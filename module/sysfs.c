@@ -55,6 +55,13 @@ static int check_write(const char *buf, size_t count)
 
 /* ---- numeric and boolean tunables -------------------------------------- */
 
+/**
+ * oomhook_knob_store() - parse and apply a value to a tunable
+ * @knob: the tunable.
+ * @buf: the input, as written to sysfs or given as a module parameter.
+ *
+ * Return: 0, or -EINVAL/-ERANGE with the value unchanged.
+ */
 int oomhook_knob_store(struct oomhook_knob *knob, const char *buf)
 {
 	unsigned int val;
@@ -67,19 +74,39 @@ int oomhook_knob_store(struct oomhook_knob *knob, const char *buf)
 	WRITE_ONCE(knob->val, val);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(oomhook_knob_store);
+EXPORT_SYMBOL_GPL(oomhook_knob_store);
 
-static ssize_t knob_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
+/**
+ * oomhook_knob_show() - sysfs ->show() of a &struct oomhook_knob
+ * @kobj: the directory.
+ * @attr: the knob's attribute.
+ * @buf: output.
+ *
+ * Return: bytes written.
+ */
+ssize_t oomhook_knob_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
 {
 	struct oomhook_knob *knob = container_of(attr, struct oomhook_knob,
 						 attr);
 
 	return sysfs_emit(buf, "%u\n", oomhook_knob_get(knob));
 }
+EXPORT_SYMBOL_GPL(oomhook_knob_show);
 
-static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
-			  const char *buf, size_t count)
+/**
+ * oomhook_knob_write() - sysfs ->store() of a &struct oomhook_knob
+ * @kobj: the directory.
+ * @attr: the knob's attribute.
+ * @buf: the input.
+ * @count: its length.
+ *
+ * Root only (CAP_SYS_ADMIN); input with a NUL byte is refused.
+ *
+ * Return: @count, or a negative errno with the value unchanged.
+ */
+ssize_t oomhook_knob_write(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
 {
 	struct oomhook_knob *knob = container_of(attr, struct oomhook_knob,
 						 attr);
@@ -90,15 +117,11 @@ static ssize_t knob_store(struct kobject *kobj, struct kobj_attribute *attr,
 		ret = oomhook_knob_store(knob, buf);
 	return ret ?: count;
 }
+EXPORT_SYMBOL_GPL(oomhook_knob_write);
 
 #define OOMHOOK_KNOB(_name, _default, _min, _max, _boolean)		\
-struct oomhook_knob oomhook_##_name = {					\
-	.attr = __ATTR(_name, 0644, knob_show, knob_store),		\
-	.val = _default,						\
-	.min = _min,							\
-	.max = _max,							\
-	.boolean = _boolean,						\
-};									\
+struct oomhook_knob oomhook_##_name =					\
+	OOMHOOK_KNOB_INIT(_name, _default, _min, _max, _boolean);	\
 EXPORT_SYMBOL_IF_KUNIT(oomhook_##_name)
 
 OOMHOOK_KNOB(enabled, 1, 0, 1, true);

@@ -57,7 +57,7 @@ static int memcg_handle(const struct oomhook_event *ev,
 	strscpy(memcg_scope, memcg_subtree, sizeof(memcg_scope));
 	spin_unlock(&memcg_lock);
 
-	ret = oomhook_select_cgroup(ev, memcg_scope, &memcg_victim);
+	ret = oomhook_select_cgroup(ev, memcg_scope, 0, &memcg_victim);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret)

@@ -86,7 +86,7 @@ static int fault_handle(const struct oomhook_event *ev,
 		fallthrough;
 	case FAULT_KILL:
 	default:
-		ret = oomhook_select_cgroup(ev, "/", &fault_victim);
+		ret = oomhook_select_cgroup(ev, "/", 0, &fault_victim);
 		if (ret == -ENOENT)
 			return 0;
 		if (ret)
