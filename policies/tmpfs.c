@@ -126,8 +126,12 @@ static struct tmpfs_dir tmpfs_dirs[TMPFS_DIRS_MAX];
 static unsigned int tmpfs_nr_dirs;
 static unsigned int tmpfs_order = OOMHOOK_TMPFS_LARGEST;
 static unsigned int tmpfs_mode = TMPFS_MODE_DELETE;
-static unsigned int tmpfs_scan_max = TMPFS_SCAN_MAX_DEFAULT;
-static unsigned int tmpfs_min_free_mb = TMPFS_MIN_FREE_DEFAULT;
+static struct oomhook_knob tmpfs_scan_max =
+	OOMHOOK_KNOB_INIT(scan_max, TMPFS_SCAN_MAX_DEFAULT, 1,
+			  TMPFS_SCAN_MAX_LIMIT, false);
+static struct oomhook_knob tmpfs_min_free_mb =
+	OOMHOOK_KNOB_INIT(min_free_mb, TMPFS_MIN_FREE_DEFAULT, 0,
+			  TMPFS_MIN_FREE_LIMIT, false);
 
 enum tmpfs_stat {
 	TMPFS_STAT_EVENTS,
@@ -522,7 +526,7 @@ static int tmpfs_handle(const struct oomhook_event *ev,
 	w->ctx.actor = tmpfs_actor;
 	w->ev = ev;
 	w->order = READ_ONCE(tmpfs_order);
-	w->scan_max = READ_ONCE(tmpfs_scan_max);
+	w->scan_max = oomhook_knob_get(&tmpfs_scan_max);
 	for (i = 0; i < nr && !w->limited; i++) {
 		struct path dir;
 
@@ -545,7 +549,7 @@ static int tmpfs_handle(const struct oomhook_event *ev,
 		tmpfs_count(TMPFS_STAT_SCAN_LIMITED, 1);
 
 	target = max_t(u64, ev->wanted,
-		       (u64)READ_ONCE(tmpfs_min_free_mb) * SZ_1M);
+		       (u64)oomhook_knob_get(&tmpfs_min_free_mb) * SZ_1M);
 	oomhook_tmpfs_sort(&w->set, w->order, idx);
 	for (i = 0; i < w->set.nr && done < target; i++) {
 		unsigned int s = idx[i];
@@ -760,19 +764,19 @@ static ssize_t tmpfs_word_show(char *buf, const char * const *names,
 }
 
 /**
- * struct tmpfs_knob - a tunable shared by sysfs and a module parameter
+ * struct tmpfs_knob - a word tunable, shared by sysfs and a module parameter
  * @attr: its sysfs file.
- * @val: the value.
- * @names: for a word tunable, the words; NULL for a number.
- * @nr: number of @names, or the number's maximum.
- * @min: the number's minimum.
+ * @val: the value, an index into @names.
+ * @names: the words.
+ * @nr: number of @names.
+ *
+ * Numeric tunables are the core's &struct oomhook_knob.
  */
 struct tmpfs_knob {
 	struct kobj_attribute attr;
 	unsigned int *val;
 	const char * const *names;
 	unsigned int nr;
-	unsigned int min;
 };
 
 static int tmpfs_knob_set(const struct tmpfs_knob *k, const char *buf)
@@ -780,10 +784,7 @@ static int tmpfs_knob_set(const struct tmpfs_knob *k, const char *buf)
 	unsigned int v;
 	int ret;
 
-	if (k->names)
-		ret = tmpfs_parse_word(buf, k->names, k->nr, &v);
-	else
-		ret = oomhook_parse_knob(buf, false, k->min, k->nr, &v);
+	ret = tmpfs_parse_word(buf, k->names, k->nr, &v);
 	if (!ret)
 		WRITE_ONCE(*k->val, v);
 	return ret;
@@ -791,11 +792,7 @@ static int tmpfs_knob_set(const struct tmpfs_knob *k, const char *buf)
 
 static int tmpfs_knob_get(const struct tmpfs_knob *k, char *buf)
 {
-	unsigned int v = READ_ONCE(*k->val);
-
-	if (k->names)
-		return tmpfs_word_show(buf, k->names, k->nr, v);
-	return sysfs_emit(buf, "%u\n", v);
+	return tmpfs_word_show(buf, k->names, k->nr, READ_ONCE(*k->val));
 }
 
 /* Writes: root only, no NUL bytes, then the shared parser. */
@@ -859,22 +856,9 @@ static struct tmpfs_knob tmpfs_knob_mode = {
 module_param_cb(mode, &tmpfs_knob_param_ops, &tmpfs_knob_mode, 0444);
 MODULE_PARM_DESC(mode, "delete (default): truncate, then unlink; truncate: truncate only.");
 
-static struct tmpfs_knob tmpfs_knob_scan_max = {
-	.attr = __ATTR(scan_max, 0644, tmpfs_knob_show, tmpfs_knob_store),
-	.val = &tmpfs_scan_max,
-	.nr = TMPFS_SCAN_MAX_LIMIT,
-	.min = 1,
-};
-module_param_cb(scan_max, &tmpfs_knob_param_ops, &tmpfs_knob_scan_max, 0444);
+module_param_cb(scan_max, &oomhook_knob_param_ops, &tmpfs_scan_max, 0444);
 MODULE_PARM_DESC(scan_max, "Directory entries looked at per event, 1-65536. Default 4096.");
-
-static struct tmpfs_knob tmpfs_knob_min_free_mb = {
-	.attr = __ATTR(min_free_mb, 0644, tmpfs_knob_show, tmpfs_knob_store),
-	.val = &tmpfs_min_free_mb,
-	.nr = TMPFS_MIN_FREE_LIMIT,
-};
-module_param_cb(min_free_mb, &tmpfs_knob_param_ops, &tmpfs_knob_min_free_mb,
-		0444);
+module_param_cb(min_free_mb, &oomhook_knob_param_ops, &tmpfs_min_free_mb, 0444);
 MODULE_PARM_DESC(min_free_mb, "Free at least this many MB per event, 0-65536. Default 64.");
 
 static ssize_t dirs_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -913,8 +897,8 @@ static struct attribute *tmpfs_attrs[] = {
 	&dirs_attr.attr,
 	&tmpfs_knob_order.attr.attr,
 	&tmpfs_knob_mode.attr.attr,
-	&tmpfs_knob_scan_max.attr.attr,
-	&tmpfs_knob_min_free_mb.attr.attr,
+	&tmpfs_scan_max.attr.attr,
+	&tmpfs_min_free_mb.attr.attr,
 	&stats_attr.attr,
 	NULL,
 };
