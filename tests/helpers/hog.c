@@ -2,7 +2,7 @@
 /*
  * hog: allocate anonymous memory, for tests and benchmarks.
  *
- *   hog [-s MB] [-c CHUNK_MB] [-i INTERVAL_MS] [-n] [-H] [-r FILE]
+ *   hog [-s MB] [-c CHUNK_MB] [-i INTERVAL_MS] [-n] [-H] [-r FILE] [-T]
  *
  *   -s MB	  total to allocate; 0 (default) grows until killed
  *   -c MB	  allocation step (default 1)
@@ -10,6 +10,8 @@
  *   -n	  do not touch the pages (default: touch every page)
  *   -H	  hold the memory once allocated, until killed (default: exit)
  *   -r FILE  write "ready <pid>" to FILE once the total is allocated
+ *   -T	  once allocated, keep touching every page, forever (a working
+ *	  set that thrashes when it does not fit)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #define MB (1024UL * 1024UL)
+#define MAX_CHUNKS 4096
 
 static void pause_ms(long ms)
 {
@@ -34,9 +37,12 @@ int main(int argc, char **argv)
 	unsigned long total = 0, chunk = 1, done = 0;
 	long interval = 0, page = sysconf(_SC_PAGESIZE);
 	const char *ready = NULL;
-	int touch = 1, hold = 0, opt;
+	int touch = 1, hold = 0, forever = 0, opt;
+	static char *chunks[MAX_CHUNKS];
+	static unsigned long sizes[MAX_CHUNKS];
+	unsigned long nr = 0;
 
-	while ((opt = getopt(argc, argv, "s:c:i:nHr:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:c:i:nHr:T")) != -1) {
 		switch (opt) {
 		case 's': total = strtoul(optarg, NULL, 0); break;
 		case 'c': chunk = strtoul(optarg, NULL, 0); break;
@@ -44,8 +50,9 @@ int main(int argc, char **argv)
 		case 'n': touch = 0; break;
 		case 'H': hold = 1; break;
 		case 'r': ready = optarg; break;
+		case 'T': forever = 1; break;
 		default:
-			fprintf(stderr, "usage: hog [-s MB] [-c MB] [-i MS] [-n] [-H] [-r FILE]\n");
+			fprintf(stderr, "usage: hog [-s MB] [-c MB] [-i MS] [-n] [-H] [-r FILE] [-T]\n");
 			return 2;
 		}
 	}
@@ -68,6 +75,10 @@ int main(int argc, char **argv)
 			for (unsigned long off = 0; off < step * MB; off += page)
 				p[off] = 1;
 		done += step;
+		if (nr < MAX_CHUNKS) {
+			chunks[nr] = p;
+			sizes[nr++] = step * MB;
+		}
 		if (interval)
 			pause_ms(interval);
 	}
@@ -79,6 +90,10 @@ int main(int argc, char **argv)
 			fclose(f);
 		}
 	}
+	while (forever)
+		for (unsigned long c = 0; c < nr; c++)
+			for (unsigned long off = 0; off < sizes[c]; off += page)
+				chunks[c][off]++;
 	while (hold)
 		pause();
 	return 0;

@@ -109,8 +109,9 @@ for h in $(make -s -C "$top/tests/helpers" list); do
 	cp "$top/tests/helpers/$h" "$stage/tests/bin/"
 done
 cp "$WORK"/build/*.ko "$stage/lib/modules/$KVER/extra/"
-# Modules of the distro kernel the scenarios use (zram for swap).
-for m in zram; do
+# Modules of the distro kernel the scenarios use (zram and its allocator,
+# zsmalloc, for swap).
+for m in zram zsmalloc; do
 	f=$(find "$MODSRC/kernel" -name "$m.ko*" 2>/dev/null | head -n 1)
 	[ -n "$f" ] || continue
 	mkdir -p "$stage/lib/modules/$KVER/kernel"

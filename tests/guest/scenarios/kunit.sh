@@ -9,6 +9,8 @@ must "load oomhook" load_core
 must "load the suites (they run at load)" insmod $MODDIR/oomhook_kunit.ko
 must "load the tmpfs policy and its suite" sh -c \
 	"insmod $MODDIR/oomhook_tmpfs.ko && insmod $MODDIR/oomhook_tmpfs_kunit.ko"
+must "load the freeze policy and its suite" sh -c \
+	"insmod $MODDIR/oomhook_freeze.ko && insmod $MODDIR/oomhook_freeze_kunit.ko"
 n=0
 for r in /sys/kernel/debug/kunit/oomhook_*/results; do
 	suite=$(basename "$(dirname "$r")")
@@ -22,7 +24,7 @@ for r in /sys/kernel/debug/kunit/oomhook_*/results; do
 		pass "suite $suite: $(grep -c '^ *ok ' "$r") ok lines"
 	fi
 done
-check "all seven suites ran" eq "$n" 7
-check "unload the suites" rmmod oomhook_kunit oomhook_tmpfs_kunit oomhook_tmpfs
+check "all eight suites ran" eq "$n" 8
+check "unload the suites" rmmod oomhook_kunit oomhook_tmpfs_kunit oomhook_tmpfs oomhook_freeze_kunit oomhook_freeze
 check "the registry is back to none" eq "$(cat $OH/policy)" "[none]"
 check "unload oomhook" rmmod oomhook
