@@ -41,6 +41,9 @@
 
 #include <kunit/visibility.h>
 #include <linux/capability.h>
+#include <linux/completion.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
@@ -111,8 +114,15 @@ struct freeze_entry {
 	u64 reclaimed;
 };
 
-/* The frozen cgroups, oldest first; the lock covers the check's state. */
+/*
+ * The frozen cgroups, oldest first.  freeze_lock serializes everything that
+ * acts (the handler, the check, thaws) and is held across cgroup file I/O;
+ * changes to the table also take freeze_view_lock, which is all the
+ * "frozen" file takes: a sysfs read holds kernfs locks that cgroup file
+ * I/O under freeze_lock takes too.
+ */
 static DEFINE_MUTEX(freeze_lock);
+static DEFINE_SPINLOCK(freeze_view_lock);
 static struct freeze_entry freeze_table[FREEZE_MAX];
 static unsigned int freeze_nr;
 static u64 freeze_last_stall_us;
@@ -236,9 +246,12 @@ static int freeze_find(const char *path)
 
 static void freeze_forget(unsigned int i)
 {
+	lockdep_assert_held(&freeze_lock);
+	spin_lock(&freeze_view_lock);
 	memmove(&freeze_table[i], &freeze_table[i + 1],
 		(freeze_nr - i - 1) * sizeof(freeze_table[0]));
 	freeze_nr--;
+	spin_unlock(&freeze_view_lock);
 }
 
 /* Thaw entry @i and forget it; a cgroup that is gone counts as thawed. */
@@ -346,14 +359,18 @@ static int freeze_handle(const struct oomhook_event *ev,
 	ret = oomhook_cgroup_write(victim.path, "cgroup.freeze", "1");
 	if (ret)
 		goto out;
+	spin_lock(&freeze_view_lock);
 	e = &freeze_table[freeze_nr++];
 	memset(e, 0, sizeof(*e));
 	strscpy(e->path, victim.path, sizeof(e->path));
 	e->st.frozen_ns = ktime_get_ns();
+	spin_unlock(&freeze_view_lock);
 	freeze_count(FREEZE_STAT_FREEZES, 1);
 
 	reclaimed = freeze_reclaim(ev, victim.path, victim.usage);
+	spin_lock(&freeze_view_lock);
 	e->reclaimed = reclaimed;
+	spin_unlock(&freeze_view_lock);
 	freeze_count(FREEZE_STAT_BYTES_RECLAIMED, reclaimed);
 	if (!reclaimed ||
 	    reclaimed < (u64)oomhook_knob_get(&freeze_min_reclaim_mb) * SZ_1M) {
@@ -407,6 +424,7 @@ static bool freeze_populated(const char *path)
 
 static void freeze_check_workfn(struct work_struct *work)
 {
+	enum oomhook_freeze_verdict verdict;
 	struct oomhook_freeze_cfg cfg;
 	u64 now = ktime_get_ns(), stall = 0, interval = 0;
 	bool calm;
@@ -444,12 +462,17 @@ static void freeze_check_workfn(struct work_struct *work)
 			freeze_forget(i);
 			continue;
 		}
-		switch (oomhook_freeze_step(&e->st, &cfg, now, calm)) {
+		spin_lock(&freeze_view_lock);
+		verdict = oomhook_freeze_step(&e->st, &cfg, now, calm);
+		spin_unlock(&freeze_view_lock);
+		switch (verdict) {
 		case OOMHOOK_FREEZE_THAW:
 			freeze_thaw(i, FREEZE_STAT_THAWS_CALM);
 			/* One at a time: the others wait for a new calm period. */
+			spin_lock(&freeze_view_lock);
 			for (i = 0; i < freeze_nr; i++)
 				freeze_table[i].st.calm_since_ns = now;
+			spin_unlock(&freeze_view_lock);
 			goto out;
 		case OOMHOOK_FREEZE_ESCALATE:
 			pr_warn("%s frozen for %llu ms under pressure: escalating\n",
@@ -480,7 +503,7 @@ static ssize_t frozen_show(struct kobject *kobj, struct kobj_attribute *attr,
 	ssize_t len = 0;
 	unsigned int i;
 
-	mutex_lock(&freeze_lock);
+	spin_lock(&freeze_view_lock);
 	for (i = 0; i < freeze_nr; i++) {
 		const struct freeze_entry *e = &freeze_table[i];
 
@@ -491,36 +514,79 @@ static ssize_t frozen_show(struct kobject *kobj, struct kobj_attribute *attr,
 				     e->reclaimed,
 				     e->st.escalated ? "escalated" : "frozen");
 	}
-	mutex_unlock(&freeze_lock);
+	spin_unlock(&freeze_view_lock);
 	return len;
 }
 
 static struct kobj_attribute frozen_attr = __ATTR_RO(frozen);
 
-/* "PATH" thaws that cgroup, "all" every cgroup this policy froze. */
+/**
+ * struct freeze_thaw_request - a thaw asked for through sysfs
+ * @work: runs it.
+ * @done: the writer waits on it.
+ * @path: the cgroup, or "" for all.
+ * @ret: 0 or -ENOENT.
+ */
+struct freeze_thaw_request {
+	struct work_struct work;
+	struct completion done;
+	char path[OOMHOOK_PATH_MAX];
+	int ret;
+};
+
+static void freeze_thaw_workfn(struct work_struct *work)
+{
+	struct freeze_thaw_request *req =
+		container_of(work, struct freeze_thaw_request, work);
+	int i;
+
+	if (!req->path[0]) {
+		freeze_thaw_all(FREEZE_STAT_THAWS_ADMIN);
+	} else {
+		mutex_lock(&freeze_lock);
+		i = freeze_find(req->path);
+		if (i >= 0)
+			freeze_thaw(i, FREEZE_STAT_THAWS_ADMIN);
+		else
+			req->ret = -ENOENT;
+		mutex_unlock(&freeze_lock);
+	}
+	complete(&req->done);
+}
+
+/*
+ * "PATH" thaws that cgroup, "all" every cgroup this policy froze.  The
+ * thaw runs in a worker: this store holds its kernfs file's mutex, which
+ * writing a cgroup file would take again, in the opposite order to the
+ * check and the handler (the core arms PSI triggers the same way).
+ */
 static ssize_t thaw_store(struct kobject *kobj, struct kobj_attribute *attr,
 			  const char *buf, size_t count)
 {
-	char path[OOMHOOK_PATH_MAX];
-	int ret, i;
+	struct freeze_thaw_request *req;
+	int ret;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (strnlen(buf, count) != count)
 		return -EINVAL;
-	if (sysfs_streq(buf, "all")) {
-		freeze_thaw_all(FREEZE_STAT_THAWS_ADMIN);
-		return count;
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	if (!sysfs_streq(buf, "all")) {
+		ret = oomhook_parse_cgroup_path(buf, req->path,
+						sizeof(req->path));
+		if (ret)
+			goto out;
 	}
-	ret = oomhook_parse_cgroup_path(buf, path, sizeof(path));
-	if (ret)
-		return ret;
-	mutex_lock(&freeze_lock);
-	i = freeze_find(path);
-	if (i >= 0)
-		freeze_thaw(i, FREEZE_STAT_THAWS_ADMIN);
-	mutex_unlock(&freeze_lock);
-	return i >= 0 ? count : -ENOENT;
+	INIT_WORK(&req->work, freeze_thaw_workfn);
+	init_completion(&req->done);
+	queue_work(system_unbound_wq, &req->work);
+	wait_for_completion(&req->done);
+	ret = req->ret;
+out:
+	kfree(req);
+	return ret ?: count;
 }
 
 static struct kobj_attribute thaw_attr = __ATTR_WO(thaw);
