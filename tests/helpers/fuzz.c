@@ -42,6 +42,12 @@ static const struct target targets[] = {
 	{ "policies/tmpfs/mode", 1, 0 },
 	{ "policies/tmpfs/scan_max", 1, 65536 },
 	{ "policies/tmpfs/min_free_mb", 0, 65536 },
+	{ "policies/freeze/thaw_pressure_pct", 0, 100 },
+	{ "policies/freeze/thaw_min_free_mb", 0, 65536 },
+	{ "policies/freeze/thaw_after_ms", 500, 86400000 },
+	{ "policies/freeze/max_frozen_ms", 500, 86400000 },
+	{ "policies/freeze/min_reclaim_mb", 0, 65536 },
+	{ "policies/freeze/thaw", 1, 0 },
 };
 #define NR_TARGETS (sizeof(targets) / sizeof(targets[0]))
 
@@ -66,7 +72,8 @@ static const char * const edges[] = {
 	"add /mnt/fz/sub", "del /mnt/fz", "del /mnt/fz/sub", "add /mnt/fz/link",
 	"add /sys", "add /mnt/fz/nope", "add  /mnt/fz ", "add/mnt/fz",
 	"search", "largest", "lru", "delete", "truncate", "LRU", "lru,largest",
-	"65536", "65537",
+	"65536", "65537", "freeze", "freeze,memcg", "all", "/stress", "100",
+	"101", "500", "499", "86400000", "86400001",
 	"\xff\xfe", "%s%s%n", "\\", "'", "\"", "$(reboot)",
 };
 #define NR_EDGES (sizeof(edges) / sizeof(edges[0]))
@@ -102,12 +109,16 @@ static void snapshot(char *out)
 	char buf[SNAP_MAX], path[256];
 	size_t off = 0;
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < NR_TARGETS; i++) {
 		char *p;
 
 		snprintf(path, sizeof(path), OH "%s", targets[i].file);
-		if (read_file(path, buf, sizeof(buf)) < 0)
+		ret = read_file(path, buf, sizeof(buf));
+		if (ret == -EACCES)	/* write-only, e.g. freeze/thaw */
+			strcpy(buf, "<write-only>");
+		else if (ret < 0)
 			strcpy(buf, "<unreadable>");
 		/* "fired=<n>" grows with pressure, not with writes. */
 		while ((p = strstr(buf, "fired=")) != NULL)

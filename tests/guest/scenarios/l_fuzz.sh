@@ -7,7 +7,7 @@
 
 must "load" load_core policy=memcg
 must "memcg active" wait_policy memcg
-must "load the tmpfs policy" modprobe oomhook_tmpfs
+must "load the tmpfs and freeze policies" sh -c "modprobe oomhook_tmpfs && modprobe oomhook_freeze"
 mkdir -p /mnt/fz
 mount -t tmpfs -o size=4m tmpfs /mnt/fz
 mkdir /mnt/fz/sub
@@ -19,4 +19,4 @@ echo "$out" | grep -v '^fuzz:' | head -n 20
 echo "$out" | grep '^fuzz:' | while read -r line; do say "$line"; done
 check "no violation" eq "$rc" 0
 check "still answering" sh -c "cat $OH/policy $OH/stats > /dev/null"
-check "clean unload" sh -c "echo none > $OH/policy; echo clear > $OH/psi_triggers; rmmod oomhook_fault 2>/dev/null; rmmod oomhook_memcg 2>/dev/null; rmmod oomhook_tmpfs; rmmod oomhook"
+check "clean unload" sh -c "echo none > $OH/policy; echo clear > $OH/psi_triggers; rmmod oomhook_fault 2>/dev/null; rmmod oomhook_memcg 2>/dev/null; rmmod oomhook_tmpfs; rmmod oomhook_freeze; rmmod oomhook"

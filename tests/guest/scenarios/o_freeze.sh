@@ -35,10 +35,14 @@ thawed() { grep -q '^frozen 0' $BATCH/cgroup.events; }
 fst() { awk -v k="$1" '$1 == k { print $2 }' $F/stats; }
 beats() { awk '{ print $2 }' /run/beat; }
 # fresh N: a hog in batch with N MB not yet swapped out, for the next freeze.
-# The thrasher pauses meanwhile, so that batch is not frozen mid-way.
+# The thrasher pauses meanwhile, so that batch is not frozen mid-way;
+# "thaws_admin" counts these thaws too.
 thrasher=
 fresh() {
 	[ -n "$thrasher" ] && kill -STOP "$thrasher" 2>/dev/null
+	# A frozen batch could not allocate: thaw it first.
+	[ -e $F/thaw ] && echo all > $F/thaw
+	wait_until 10 thawed
 	rm -f /run/fresh.ready
 	spawn work/batch hog -s "$1" -H -r /run/fresh.ready
 	must "a fresh $1 MB in batch" wait_until 60 ready /run/fresh.ready
@@ -60,7 +64,10 @@ must "batch is frozen under pressure" wait_until 120 frozen
 check "its processes are alive" all_alive "$counter" "$hog1"
 check "the frozen file lists it" grep -q '^/work/batch frozen_ms=[0-9]* reclaimed=[0-9]* state=frozen$' $F/frozen
 say "frozen: $(cat $F/frozen)"
-check "its memory moved to swap (>= 20 MB)" ge "$(($(cat $BATCH/memory.swap.current) / 1048576))" 20
+# Reclaim stops at half the budget: 40 MB on the stock kernel, ~17 MB in
+# the debug kernel's 5 s.
+swapped=$(scaled 20 8)
+check "its memory moved to swap (>= $swapped MB)" ge "$(($(cat $BATCH/memory.swap.current) / 1048576))" "$swapped"
 check "the event: freeze freed memory from /work/batch" wait_until 10 \
 	event_has "trigger=psi" "policy=freeze" "action=freed" "victim=/work/batch"
 b=$(beats)
@@ -83,9 +90,11 @@ thrash
 must "frozen again" wait_until 120 frozen
 check "thaw of a cgroup it did not freeze: ENOENT" fails_with $F/thaw /work/svc "No such file"
 check "thaw of a malformed path: EINVAL" fails_with $F/thaw "work" "Invalid argument"
+# (Pressure goes on: the next event may freeze batch again right away.)
 check "an administrator thaws it" put $F/thaw /work/batch
-check "at once" thawed
-check "counted" eq "$(fst thaws_admin)" 1
+check "counted" ge "$(fst thaws_admin)" 1
+check "logged" sh -c 'dmesg | grep -q "thawed /work/batch after [0-9]* ms (thaws_admin)"'
+check "thaw all answers too" put $F/thaw all
 check "non-root cannot thaw" sh -c "! runas -u 65534 sh -c 'echo all > $F/thaw' 2>/dev/null"
 
 # ---- 3: deselecting the policy thaws -------------------------------------------
@@ -117,9 +126,13 @@ check "bad parameters refuse the load" sh -c "rmmod oomhook_freeze &&
 	! insmod $MODDIR/oomhook_freeze.ko max_frozen_ms=1 2>/dev/null &&
 	! insmod $MODDIR/oomhook_freeze.ko thaw_pressure_pct=101 2>/dev/null &&
 	insmod $MODDIR/oomhook_freeze.ko max_frozen_ms=3000 thaw_after_ms=2000 thaw_min_free_mb=16"
+# Select the chain once the last pressure has left PSI's 1 s window: a
+# stray event now would find little to reclaim (batch is all in swap),
+# and "too little" rightly hands over to memcg at once.
+fresh 24
+sleep 2
 must "freeze,memcg" sh -c "echo freeze,memcg > $OH/policy"
 must "active" wait_policy freeze,memcg
-fresh 24
 thrash
 must "frozen again" wait_until 120 frozen
 check "escalated after 3 s of pressure" wait_until 30 grep -q 'state=escalated' $F/frozen
