@@ -2,8 +2,10 @@
 # l. Fuzzing: 10,000 random and edge-case writes to every writable file
 #    with an oracle (refused writes change nothing, surely-invalid input is
 #    refused, tunables stay in range), then 4 concurrent writers.  The
-#    debug kernel takes ~60 ms per oracle round, so it runs 1,500.
+#    debug kernel takes ~60 ms per oracle round, so it runs 1,500
+#    (~290 s with the policies' 17 files).
 # mem: 256
+# timeout: 600
 
 must "load" load_core policy=memcg
 must "memcg active" wait_policy memcg
