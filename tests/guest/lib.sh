@@ -188,6 +188,23 @@ accept() {
 	check "$(basename "$1") accepts '$2'" sh -c "printf '%s\n' '$2' > $1 && [ \"\$(cat $1)\" = '$3' ]"
 }
 
+# refuse_unprivileged DIR FILE...: writes to each DIR/FILE by uid 65534 and
+# by root without CAP_SYS_ADMIN fail and leave it as it was.
+refuse_unprivileged() {
+	local dir=$1 f before
+	shift
+	for f in "$@"; do
+		before=$(cat "$dir/$f" 2>/dev/null)
+		runas -u 65534 sh -c "printf '0\n' > $dir/$f" 2>/dev/null &&
+			bad "uid 65534 could write $f"
+		runas -n sh -c "printf 'clear\n' > $dir/$f" 2>/dev/null &&
+			bad "root without CAP_SYS_ADMIN could write $f"
+		[ "$(cat "$dir/$f" 2>/dev/null)" = "$before" ] ||
+			bad "$f changed by an unprivileged write"
+	done
+	pass "unprivileged writes refused on $# files in $dir"
+}
+
 # write_error FILE VALUE: write VALUE in one write(2); print the error
 # message the kernel's errno gives, nothing if the write succeeded.
 write_error() {

@@ -65,15 +65,7 @@ refuse $D/min_free_mb "" "-1" "65537" "x"
 accept $D/order " lru " "largest [lru]"
 accept $D/order largest "[largest] lru"
 accept $D/min_free_mb 200 200
-for f in dirs order mode scan_max min_free_mb; do
-	before=$(cat $D/$f)
-	runas -u 65534 sh -c "printf 'clear\n' > $D/$f" 2>/dev/null &&
-		bad "uid 65534 could write $f"
-	runas -n sh -c "printf 'clear\n' > $D/$f" 2>/dev/null &&
-		bad "root without CAP_SYS_ADMIN could write $f"
-	[ "$(cat $D/$f)" = "$before" ] || bad "$f changed by an unprivileged write"
-done
-pass "unprivileged writes refused on 5 files"
+refuse_unprivileged $D dirs order mode scan_max min_free_mb
 check "defaults: delete mode, scan_max 4096" \
 	sh -c "[ \"\$(cat $D/mode)\" = '[delete] truncate' ] && [ \$(cat $D/scan_max) = 4096 ]"
 

@@ -96,6 +96,8 @@ check "counted" ge "$(fst thaws_admin)" 1
 check "logged" sh -c 'dmesg | grep -q "thawed /work/batch after [0-9]* ms (thaws_admin)"'
 check "thaw all answers too" put $F/thaw all
 check "non-root cannot thaw" sh -c "! runas -u 65534 sh -c 'echo all > $F/thaw' 2>/dev/null"
+refuse_unprivileged $F thaw_pressure_pct thaw_min_free_mb thaw_after_ms \
+	max_frozen_ms min_reclaim_mb
 
 # ---- 3: deselecting the policy thaws -------------------------------------------
 fresh 24
