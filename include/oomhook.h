@@ -213,6 +213,8 @@ int oomhook_cgroup_read(const char *path, const char *file, char *buf,
 int oomhook_cgroup_read_u64(const char *path, const char *file, u64 *val);
 int oomhook_cgroup_write(const char *path, const char *file, const char *val);
 bool oomhook_policy_active(const struct oomhook_policy *policy);
+ssize_t oomhook_counters_show(char *buf, const char * const *names,
+			      atomic_long_t *vals, unsigned int nr);
 
 /**
  * struct oomhook_knob - one numeric or boolean tunable

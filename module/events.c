@@ -73,15 +73,34 @@ void oomhook_count(enum oomhook_stat stat)
 	atomic_long_inc(&oomhook_stats[stat]);
 }
 
-ssize_t oomhook_stats_show(char *buf)
+/**
+ * oomhook_counters_show() - format counters as a stats file
+ * @buf: the sysfs page.
+ * @names: the counters' names.
+ * @vals: their values.
+ * @nr: how many.
+ *
+ * One "name value" line per counter, the format of every oomhook stats file.
+ *
+ * Return: bytes written.
+ */
+ssize_t oomhook_counters_show(char *buf, const char * const *names,
+			      atomic_long_t *vals, unsigned int nr)
 {
 	ssize_t len = 0;
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < OOMHOOK_NR_STATS; i++)
-		len += sysfs_emit_at(buf, len, "%s %ld\n", oomhook_stat_names[i],
-				     atomic_long_read(&oomhook_stats[i]));
+	for (i = 0; i < nr; i++)
+		len += sysfs_emit_at(buf, len, "%s %ld\n", names[i],
+				     atomic_long_read(&vals[i]));
 	return len;
+}
+EXPORT_SYMBOL_GPL(oomhook_counters_show);
+
+ssize_t oomhook_stats_show(char *buf)
+{
+	return oomhook_counters_show(buf, oomhook_stat_names, oomhook_stats,
+				     OOMHOOK_NR_STATS);
 }
 
 const char *oomhook_action_name(enum oomhook_action action)

@@ -598,13 +598,8 @@ static struct kobj_attribute thaw_attr = __ATTR_WO(thaw);
 static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	ssize_t len = 0;
-	int i;
-
-	for (i = 0; i < FREEZE_NR_STATS; i++)
-		len += sysfs_emit_at(buf, len, "%s %ld\n", freeze_stat_names[i],
-				     atomic_long_read(&freeze_stats[i]));
-	return len;
+	return oomhook_counters_show(buf, freeze_stat_names, freeze_stats,
+				     FREEZE_NR_STATS);
 }
 
 static struct kobj_attribute stats_attr = __ATTR_RO(stats);

@@ -882,13 +882,8 @@ static struct kobj_attribute dirs_attr = __ATTR_RW(dirs);
 static ssize_t stats_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	ssize_t len = 0;
-	int i;
-
-	for (i = 0; i < TMPFS_NR_STATS; i++)
-		len += sysfs_emit_at(buf, len, "%s %ld\n", tmpfs_stat_names[i],
-				     atomic_long_read(&tmpfs_stats[i]));
-	return len;
+	return oomhook_counters_show(buf, tmpfs_stat_names, tmpfs_stats,
+				     TMPFS_NR_STATS);
 }
 
 static struct kobj_attribute stats_attr = __ATTR_RO(stats);
