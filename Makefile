@@ -8,6 +8,11 @@
 #   make lint            W=1, sparse and checkpatch --strict; fails on any report
 #   make vm-test         the QEMU scenarios alone
 #   make install         install the modules for KVER (no loading)
+#   make dkms-install    register with DKMS, build and install for KVER
+#   make dkms-remove     remove every DKMS build and the source copy
+#   make deb             build the oomhook-dkms Debian package (into ..)
+#   make stage DEST=dir  copy the module sources (what DKMS and the
+#                        package ship) into dir
 #   make clean
 #
 # KVER and KDIR (default /lib/modules/$(KVER)/build) are overridable.  When
@@ -23,6 +28,12 @@ endif
 endif
 KDIR ?= /lib/modules/$(KVER)/build
 
+# The version is kept in dkms.conf alone (Kbuild reads it the same way).
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# What a module build needs: DKMS and the Debian package ship exactly this.
+SOURCES := Kbuild Makefile dkms.conf compat include module policies kunit
+DKMS_SRC := /usr/src/oomhook-$(VERSION)
+
 all: modules
 
 modules:
@@ -30,6 +41,25 @@ modules:
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+stage:
+	@test -n "$(DEST)" || { echo "usage: make stage DEST=<dir>" >&2; exit 1; }
+	mkdir -p "$(DEST)"
+	cp -r $(SOURCES) "$(DEST)/"
+
+dkms-install:
+	rm -rf "$(DKMS_SRC)"
+	$(MAKE) -s stage DEST="$(DKMS_SRC)"
+	dkms add oomhook/$(VERSION)
+	dkms build oomhook/$(VERSION) -k $(KVER)
+	dkms install oomhook/$(VERSION) -k $(KVER)
+
+dkms-remove:
+	-dkms remove oomhook/$(VERSION) --all
+	rm -rf "$(DKMS_SRC)"
+
+deb:
+	tools/mkdeb.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -47,4 +77,5 @@ check:
 demo:
 	tests/demo.sh
 
-.PHONY: all modules install clean lint vm-test check demo
+.PHONY: all modules install stage dkms-install dkms-remove deb clean lint \
+	vm-test check demo

@@ -59,6 +59,7 @@
 #include <linux/sysfs.h>
 #include <linux/time64.h>
 
+#include "compat.h"
 #include "oomhook.h"
 #include "tmpfs.h"
 
@@ -308,8 +309,10 @@ static bool tmpfs_actor(struct dir_context *ctx, const char *name, int len,
 /* Last use of a file, the later of its access and modification times. */
 static s64 tmpfs_used_ns(const struct inode *inode)
 {
-	return max(timespec64_to_ns(&inode->i_atime),
-		   timespec64_to_ns(&inode->i_mtime));
+	struct timespec64 atime = oomhook_inode_atime(inode);
+	struct timespec64 mtime = oomhook_inode_mtime(inode);
+
+	return max(timespec64_to_ns(&atime), timespec64_to_ns(&mtime));
 }
 
 static void tmpfs_consider(struct tmpfs_walk *w, struct vfsmount *mnt,
@@ -402,7 +405,7 @@ static int tmpfs_truncate(struct dentry *dentry)
 		.ia_size = 0,
 	};
 
-	return notify_change(&init_user_ns, dentry, &attr, NULL);
+	return notify_change(OOMHOOK_NOP_IDMAP, dentry, &attr, NULL);
 }
 
 /*
@@ -418,7 +421,7 @@ static void tmpfs_unlink(struct dentry *dentry)
 	if (inode_trylock(dir)) {
 		if (dentry->d_parent == parent && !d_unhashed(dentry) &&
 		    !inode_is_locked(d_inode(dentry)))
-			vfs_unlink(&init_user_ns, dir, dentry, NULL);
+			vfs_unlink(OOMHOOK_NOP_IDMAP, dir, dentry, NULL);
 		inode_unlock(dir);
 	}
 	dput(parent);

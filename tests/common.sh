@@ -10,11 +10,6 @@ cache_dir() {
 	echo "$d"
 }
 
-# The newest kernel release with headers installed.
-headers_kver() {
-	ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V | tail -n 1
-}
-
 # checkpatch.pl and kernel-doc from Debian's linux-source package,
 # extracted once per package version; prints the directory.
 kernel_scripts() {
@@ -34,4 +29,31 @@ kernel_scripts() {
 		mv "$dir.tmp" "$dir"
 	fi
 	echo "$dir/scripts"
+}
+
+# The module sources (make stage: what DKMS and the Debian package ship),
+# copied into DEST; with "tests", the test-only modules as well.
+stage_source() {
+	local dest=$1
+	make -s -C "$top" stage DEST="$dest" >/dev/null
+	if [ "${2:-}" = tests ]; then
+		mkdir -p "$dest/tests"
+		cp -r "$top/tests/modules" "$dest/tests/"
+	fi
+}
+
+# The archive URI this machine's apt already uses for Debian suite SUITE
+# (bookworm, bookworm-security, ...): oomhook never names a mirror itself.
+apt_uri() {
+	apt-cache policy | awk -v s="$1/main" '$2 ~ /^https?:/ && $3 == s { print $2; exit }'
+}
+
+# The kernel release of Debian 12's stock kernel: the newest 6.1 with an
+# image in /boot and headers.
+stock_kver() {
+	local d v
+	for d in /lib/modules/6.1.*/build; do
+		v=$(basename "$(dirname "$d")")
+		[ -e "/boot/vmlinuz-$v" ] && echo "$v"
+	done | sort -V | tail -n 1
 }

@@ -3,7 +3,9 @@
 #
 # Static checks; any report fails:
 #   - make W=1 (extra compiler warnings) and C=1 (sparse), against the
-#     stock headers and, with DEBUG_KDIR set, the debug kernel (KUnit)
+#     stock headers and, where set, BACKPORTS_DIR's 6.12 headers
+#     (tests/backports-kernel.sh) and DEBUG_KDIR, the debug kernel (KUnit)
+#   - debian/changelog's version is dkms.conf's
 #   - checkpatch.pl --strict and kernel-doc on every kernel source file
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -12,9 +14,7 @@ set -euo pipefail
 lint_build() {
 	local kdir=$1 name=$2 b
 	b=$(mktemp -d)
-	cp -r "$top/Kbuild" "$top/VERSION" "$top/include" "$top/module" \
-	      "$top/policies" "$top/kunit" "$b/"
-	mkdir -p "$b/tests" && cp -r "$top/tests/modules" "$b/tests/"
+	stage_source "$b" tests
 	echo "lint: W=1 C=1 build against $name"
 	if ! make -C "$kdir" M="$b" W=1 C=1 OOMHOOK_TESTS=y modules \
 		>"$b/build.log" 2>&1; then
@@ -29,8 +29,12 @@ lint_build() {
 	rm -rf "$b"
 }
 
-KVER=${KVER:-$(headers_kver)}
+KVER=${KVER:-$(stock_kver)}
 lint_build "${KDIR:-/lib/modules/$KVER/build}" "$KVER"
+# The second kernel line (tests/backports-kernel.sh), where given.
+if [ -n "${BACKPORTS_DIR:-}" ]; then
+	lint_build "$BACKPORTS_DIR/build" "$(cat "$BACKPORTS_DIR/kver")"
+fi
 # The KUnit suites build only where CONFIG_KUNIT is: the debug kernel.
 if [ -n "${DEBUG_KDIR:-}" ]; then
 	lint_build "$DEBUG_KDIR" "the debug kernel"
@@ -64,6 +68,12 @@ for sym in $(cd "$top" && grep -ho 'EXPORT_SYMBOL\(_GPL\)\?([a-z_0-9]*)' $files 
 done
 if [ -n "$missing" ]; then
 	echo "lint: exported without kernel-doc:$missing"
+	exit 1
+fi
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+deb_ver=$(cd "$top" && dpkg-parsechangelog -S Version)
+if [ "$deb_ver" != "$ver" ]; then
+	echo "lint: debian/changelog is at $deb_ver, dkms.conf at $ver"
 	exit 1
 fi
 echo "lint: clean"

@@ -6,14 +6,19 @@
 #   tests/vm/run.sh [scenario ...]        (default: every scenario in order)
 #
 # Environment:
-#   KVER        kernel release to test (default: newest with an image in
-#               /boot and headers in /lib/modules/<release>/build)
+#   KVER        kernel release to test (default: the newest 6.1 with an
+#               image in /boot and headers in /lib/modules/<release>/build)
 #   KERNEL      kernel image to boot (default: /boot/vmlinuz-$KVER)
 #   KDIR        headers or build tree to build against
 #               (default: /lib/modules/$KVER/build)
 #   MODSRC      modules tree of $KERNEL, for zram and friends
 #               (default: /lib/modules/$KVER)
-#   VM_KERNEL   stock (default) or debug (see tests/debug-kernel)
+#   VM_KERNEL   stock (default: Debian 12's 6.1), backports (Debian's 6.12
+#               from bookworm-backports, tests/backports-kernel.sh) or debug
+#               (see tests/debug-kernel)
+#   PKG_MODULES a directory of oomhook modules built elsewhere (by the
+#               Debian package: tests/package/test.sh) to load instead of
+#               the ones built here; they go where DKMS puts them
 #   VM_ACCEL    tcg (default) or kvm
 #   VM_TIMEOUT  seconds per guest (default 300; a scenario's "# timeout:"
 #               line may raise it)
@@ -27,16 +32,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 guest=$top/tests/guest
-
-newest_kver() {
-	local v best=
-	for d in /lib/modules/*/build; do
-		v=$(basename "$(dirname "$d")")
-		[ -e "/boot/vmlinuz-$v" ] || continue
-		best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n 1)
-	done
-	echo "$best"
-}
+. "$top/tests/common.sh"
 
 # VM_KERNEL=debug: oomhook's debug kernel (tests/debug-kernel), built and
 # cached on first use; KASAN, lockdep, kmemleak, KUnit, fault injection.
@@ -49,10 +45,17 @@ if [ "$VM_KERNEL" = debug ]; then
 	MODSRC=$dk
 	VM_APPEND="acpi=off panic_on_warn=1 ${VM_APPEND:-}"
 	ORDER=$guest/scenarios/ORDER.debug
+elif [ "$VM_KERNEL" = backports ]; then
+	bk=$("$top/tests/backports-kernel.sh")
+	KVER=$(cat "$bk/kver")
+	KERNEL=$bk/vmlinuz
+	KDIR=$bk/build
+	MODSRC=$bk/modules
+	ORDER=$guest/scenarios/ORDER
 else
 	ORDER=$guest/scenarios/ORDER
 fi
-KVER=${KVER:-$(newest_kver)}
+KVER=${KVER:-$(stock_kver)}
 [ -n "$KVER" ] || { echo "no kernel with image and headers found" >&2; exit 1; }
 KERNEL=${KERNEL:-/boot/vmlinuz-$KVER}
 KDIR=${KDIR:-/lib/modules/$KVER/build}
@@ -73,10 +76,7 @@ log() { printf '[vm %s] %s\n' "$(date +%T)" "$*"; }
 build_modules() {
 	local b=$WORK/build
 	rm -rf "$b"
-	mkdir -p "$b"
-	cp -r "$top/Kbuild" "$top/VERSION" "$top/include" "$top/module" \
-	      "$top/policies" "$top/kunit" "$b/"
-	mkdir -p "$b/tests" && cp -r "$top/tests/modules" "$b/tests/"
+	stage_source "$b" tests
 	make -s -C "$KDIR" M="$b" OOMHOOK_TESTS=y modules >"$WORK/build.log" 2>&1 || {
 		cat "$WORK/build.log"
 		return 1
@@ -105,10 +105,17 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 cp "$guest/init" "$stage/init"
 cp "$guest/lib.sh" "$stage/tests/"
 cp -r "$guest/scenarios" "$stage/tests/"
+sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf" >"$stage/tests/VERSION"
 for h in $(make -s -C "$top/tests/helpers" list); do
 	cp "$top/tests/helpers/$h" "$stage/tests/bin/"
 done
-cp "$WORK"/build/*.ko "$stage/lib/modules/$KVER/extra/"
+if [ -n "${PKG_MODULES:-}" ]; then
+	mkdir -p "$stage/lib/modules/$KVER/updates/dkms"
+	cp "$PKG_MODULES"/*.ko* "$stage/lib/modules/$KVER/updates/dkms/"
+	cp "$WORK"/build/oomhook_fault.ko "$stage/lib/modules/$KVER/extra/"
+else
+	cp "$WORK"/build/*.ko "$stage/lib/modules/$KVER/extra/"
+fi
 # Modules of the distro kernel the scenarios use (zram and its allocator,
 # zsmalloc, for swap).
 for m in zram zsmalloc; do
