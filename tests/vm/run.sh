@@ -116,14 +116,20 @@ if [ -n "${PKG_MODULES:-}" ]; then
 else
 	cp "$WORK"/build/*.ko "$stage/lib/modules/$KVER/extra/"
 fi
-# Modules of the distro kernel the scenarios use (zram and its allocator,
-# zsmalloc, for swap).
-for m in zram zsmalloc; do
-	f=$(find "$MODSRC/kernel" -name "$m.ko*" 2>/dev/null | head -n 1)
-	[ -n "$f" ] || continue
+# Modules of the distro kernel the scenarios use (zram, for swap), with
+# what they depend on (zsmalloc; on 6.12 also the compressors).
+copy_module() {
+	local f d
+	f=$(find "$MODSRC/kernel" -name "$1.ko*" 2>/dev/null | head -n 1)
+	[ -n "$f" ] || return 0
+	[ -e "$stage/lib/modules/$KVER/kernel/$(basename "$f")" ] && return 0
 	mkdir -p "$stage/lib/modules/$KVER/kernel"
 	cp "$f" "$stage/lib/modules/$KVER/kernel/"
-done
+	for d in $(modinfo -F depends "$f" | tr ',' ' '); do
+		copy_module "$d"
+	done
+}
+copy_module zram
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -e "$MODSRC/$f" ] && cp "$MODSRC/$f" "$stage/lib/modules/$KVER/"
 done

@@ -65,8 +65,11 @@ check "its processes are alive" all_alive "$counter" "$hog1"
 check "the frozen file lists it" grep -q '^/work/batch frozen_ms=[0-9]* reclaimed=[0-9]* state=frozen$' $F/frozen
 say "frozen: $(cat $F/frozen)"
 # Reclaim stops at half the budget: 40 MB on the stock kernel, ~17 MB in
-# the debug kernel's 5 s.
-swapped=$(scaled 20 8)
+# the debug kernel's 5 s.  On 6.12 (multi-gen LRU) the same reclaim
+# leaves more of the hog resident: 18-28 MB of its 40 MB were seen in swap.
+swapped=$(scaled 16 8)
+say "batch: swap.current $(cat $BATCH/memory.swap.current), $(grep -E '^(anon|zswap|zswapped|swapcached) ' $BATCH/memory.stat | tr '\n' ' ')"
+say "the hog: $(grep -E '^Vm(RSS|Swap)' /proc/$hog1/status | tr -s '\t ' ' ' | tr '\n' ' ')"
 check "its memory moved to swap (>= $swapped MB)" ge "$(($(cat $BATCH/memory.swap.current) / 1048576))" "$swapped"
 check "the event: freeze freed memory from /work/batch" wait_until 10 \
 	event_has "trigger=psi" "policy=freeze" "action=freed" "victim=/work/batch"
