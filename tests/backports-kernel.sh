@@ -21,9 +21,11 @@ if [ -z "$(apt_uri bookworm-backports)" ]; then
 	mirror=$(apt_uri bookworm)
 	[ -n "$mirror" ] || { log "no bookworm suite in apt's sources"; exit 1; }
 	log "adding bookworm-backports from $mirror (not preferred: priority 100)"
+	SUDO=
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
 	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-		"$mirror" >"$list"
-	apt-get update -q >&2
+		"$mirror" | $SUDO tee "$list" >/dev/null
+	$SUDO apt-get update -q >&2
 fi
 
 # linux-image-amd64 from backports names the current image package.

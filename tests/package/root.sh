@@ -10,6 +10,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../common.sh"
+# debootstrap, mount and chroot need root; keep this user's cache.
+if [ "$(id -u)" -ne 0 ]; then
+	exec sudo OOMHOOK_CACHE="$(cache_dir)" KVER="${KVER:-}" "$0" "$@"
+fi
 
 kver=$1
 mirror=$(apt_uri bookworm)

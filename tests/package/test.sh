@@ -17,6 +17,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../common.sh"
+# debootstrap, mount and chroot need root; keep this user's cache.
+if [ "$(id -u)" -ne 0 ]; then
+	exec sudo OOMHOOK_CACHE="$(cache_dir)" KVER="${KVER:-}" "$0" "$@"
+fi
 
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 kver=${KVER:-$(stock_kver)}
