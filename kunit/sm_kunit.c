@@ -219,9 +219,12 @@ static void sm_releases_that_do_not_help(struct kunit *test)
 		t += MS(10);
 	}
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, HOLD),
-			OOMHOOK_V_FALLBACK_NO_PROGRESS);
-	/* The streak starts over. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t + 1, HOLD), OOMHOOK_V_RUN);
+			OOMHOOK_V_RUN_NO_RELEASE);
+	/* That decision runs: later OOMs wait for it. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t + 1, HOLD), OOMHOOK_V_WAIT);
+	/* It released nothing (releases did not count): the streak starts over. */
+	oomhook_sm_done(&sm, t + 2, false, false, false, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t + 3, HOLD), OOMHOOK_V_RUN);
 }
 
 static void sm_releases_spread_out(struct kunit *test)

@@ -33,6 +33,7 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_PSI_SUPPRESSED_COOLDOWN] = "psi_suppressed_cooldown",
 	[OOMHOOK_STAT_PSI_PASSTHROUGH] = "psi_passthrough",
 	[OOMHOOK_STAT_RUNS] = "runs",
+	[OOMHOOK_STAT_RUNS_NO_RELEASE] = "runs_no_release",
 	[OOMHOOK_STAT_ACTIONS] = "actions",
 	[OOMHOOK_STAT_KILLS] = "kills",
 	[OOMHOOK_STAT_DRY_RUNS] = "dry_runs",

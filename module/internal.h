@@ -82,9 +82,10 @@ enum oomhook_sm_state {
  *	still running; let the kernel's killer act (OOM only).
  * @OOMHOOK_V_FALLBACK_EXPIRED: the victim did not exit within the hold
  *	time; let the kernel's killer act (OOM only).
- * @OOMHOOK_V_FALLBACK_NO_PROGRESS: memory reported released several times
- *	in a row did not stop the OOMs; let the kernel's killer act (OOM
- *	only).
+ * @OOMHOOK_V_RUN_NO_RELEASE: memory reported released several times in a
+ *	row did not stop the OOMs: start a decision in which releases do not
+ *	count, so that the chain goes on to a kill or the kernel's killer
+ *	acts (OOM only).
  * @OOMHOOK_V_SUPPRESS_BUSY: a decision or a victim is in flight (PSI only).
  * @OOMHOOK_V_SUPPRESS_COOLDOWN: too soon after the last action (PSI only).
  */
@@ -95,7 +96,7 @@ enum oomhook_verdict {
 	OOMHOOK_V_DEFER,
 	OOMHOOK_V_FALLBACK_BUSY,
 	OOMHOOK_V_FALLBACK_EXPIRED,
-	OOMHOOK_V_FALLBACK_NO_PROGRESS,
+	OOMHOOK_V_RUN_NO_RELEASE,
 	OOMHOOK_V_SUPPRESS_BUSY,
 	OOMHOOK_V_SUPPRESS_COOLDOWN,
 };
@@ -262,6 +263,7 @@ enum oomhook_stat {
 	OOMHOOK_STAT_PSI_SUPPRESSED_COOLDOWN,
 	OOMHOOK_STAT_PSI_PASSTHROUGH,
 	OOMHOOK_STAT_RUNS,
+	OOMHOOK_STAT_RUNS_NO_RELEASE,
 	OOMHOOK_STAT_ACTIONS,
 	OOMHOOK_STAT_KILLS,
 	OOMHOOK_STAT_DRY_RUNS,

@@ -62,9 +62,11 @@ struct workqueue_struct *oomhook_wq;
  * @rec: the record being built.
  * @freed: bytes the chain reported released.
  * @kills: kills made through oomhook_kill_cgroup() in this decision.
+ * @no_release: a decision without releases (OOMHOOK_V_RUN_NO_RELEASE).
  * @last_gen: (under oomhook_sm_lock) the last decision that finished.
  * @last_pages: its pages freed, for the OOM notifier.
  * @last_in_flight: it killed a victim that may still be exiting.
+ * @last_no_release: it was a decision without releases.
  * @last_outcome: its outcome.
  *
  * There is one, reused: the state machine allows one decision at a time,
@@ -77,10 +79,12 @@ struct oomhook_run {
 	struct oomhook_record rec;
 	u64 freed;
 	unsigned int kills;
+	bool no_release;
 
 	u64 last_gen;
 	unsigned long last_pages;
 	bool last_in_flight;
+	bool last_no_release;
 	enum oomhook_outcome last_outcome;
 };
 
@@ -113,13 +117,17 @@ static bool oomhook_armed(void)
 	return oomhook_knob_get(&oomhook_enabled) && oomhook_chain_armed();
 }
 
-/* Called with oomhook_sm_lock held, right after the machine said RUN. */
+/*
+ * Called with oomhook_sm_lock held, right after the machine said RUN (or
+ * RUN_NO_RELEASE: @no_release).
+ */
 static void run_start_locked(enum oomhook_source source, const char *trigger,
-			     const char *scope, u64 start_ns)
+			     const char *scope, u64 start_ns, bool no_release)
 {
 	struct oomhook_run *run = &oomhook_run;
 
 	lockdep_assert_held(&oomhook_sm_lock);
+	run->no_release = no_release;
 	run->ev.source = source;
 	strscpy(run->ev.scope, scope, sizeof(run->ev.scope));
 	run->ev.wanted = PAGE_SIZE;
@@ -130,6 +138,8 @@ static void run_start_locked(enum oomhook_source source, const char *trigger,
 	strscpy(run->rec.trigger, trigger, sizeof(run->rec.trigger));
 	run->rec.time_ns = start_ns;
 	oomhook_count(OOMHOOK_STAT_RUNS);
+	if (no_release)
+		oomhook_count(OOMHOOK_STAT_RUNS_NO_RELEASE);
 	queue_work(oomhook_wq, &run->work);
 }
 
@@ -209,9 +219,9 @@ static unsigned int run_kills(struct oomhook_run *run)
 
 /*
  * A policy that acted within its deadline ends its fault streak, unless it
- * keeps releasing memory that does not help: the state machine refuses the
- * OOM after OOMHOOK_RELEASE_STREAK_MAX releases within hold_ms, and that
- * counts as the releasing policy's fault.
+ * keeps releasing memory that does not help: after OOMHOOK_RELEASE_STREAK_MAX
+ * releases within hold_ms the state machine starts a decision without
+ * releases, and that counts as the releasing policy's fault.
  */
 static void run_note_release(struct oomhook_run *run,
 			     struct oomhook_policy *policy)
@@ -235,7 +245,21 @@ static void run_note_release(struct oomhook_run *run,
 		oomhook_policy_ok(policy);
 }
 
-/* Run the chain; fills run->rec's action, policy, victim and bytes. */
+/* A policy whose releases within hold_ms did not stop the OOMs. */
+static bool run_skips(const struct oomhook_run *run,
+		      const struct oomhook_policy *policy)
+{
+	return run->no_release && policy->releases &&
+	       ktime_get_ns() - policy->last_release_ns <
+			ms_to_ns(&oomhook_hold_ms);
+}
+
+/*
+ * Run the chain; fills run->rec's action, policy, victim and bytes.  In a
+ * decision without releases (run->no_release), the policies that released
+ * lately are skipped and a release by any other does not end the chain or
+ * count as freed: only a kill does.
+ */
 static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 {
 	struct oomhook_record *rec = &run->rec;
@@ -252,6 +276,8 @@ static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 			error = -ETIMEDOUT;
 			break;
 		}
+		if (run_skips(run, policy))
+			continue;
 		memset(&run->res, 0, sizeof(run->res));
 		ret = policy->handle(&run->ev, &run->res);
 		if (!ret && run->res.action == OOMHOOK_ACT_KILL &&
@@ -277,6 +303,8 @@ static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
 			continue;
 		}
 		if (run->res.action == OOMHOOK_ACT_NONE)
+			continue;
+		if (run->no_release && run->res.action == OOMHOOK_ACT_FREED)
 			continue;
 
 		/* The record shows the last policy that acted. */
@@ -380,6 +408,7 @@ static void oomhook_run_workfn(struct work_struct *work)
 	run->last_gen = gen;
 	run->last_pages = pages;
 	run->last_in_flight = in_flight;
+	run->last_no_release = run->no_release;
 	run->last_outcome = rec->outcome;
 	oomhook_sm_done(&oomhook_sm, now, rec->action != OOMHOOK_ACT_NONE,
 			in_flight, pages != 0, ms_to_ns(&oomhook_hold_ms));
@@ -420,7 +449,7 @@ static unsigned long oom_wait(u64 gen, u64 deadline, u64 now)
 	unsigned long left = 1;
 	enum oomhook_outcome outcome;
 	unsigned long pages;
-	bool in_flight, abandoned;
+	bool in_flight, abandoned, no_release;
 
 	if (deadline > now)
 		left = max(nsecs_to_jiffies(deadline - now), 1UL);
@@ -430,13 +459,17 @@ static unsigned long oom_wait(u64 gen, u64 deadline, u64 now)
 	if (run->last_gen >= gen) {
 		pages = run->last_pages;
 		in_flight = run->last_in_flight;
+		no_release = run->last_no_release;
 		outcome = run->last_outcome;
 		spin_unlock(&oomhook_sm_lock);
 		if (in_flight || pages) {
 			oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
 			return max(pages, 1UL);
 		}
-		if (outcome == OOMHOOK_OUT_ERROR)
+		if (no_release)
+			oom_fallback(OOMHOOK_STAT_FALLBACK_NO_PROGRESS,
+				     "memory reported released did not help");
+		else if (outcome == OOMHOOK_OUT_ERROR)
 			oom_fallback(OOMHOOK_STAT_FALLBACK_ERROR,
 				     "the policies failed");
 		else if (outcome == OOMHOOK_OUT_TIMEOUT)
@@ -489,13 +522,15 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 
 	spin_lock(&oomhook_sm_lock);
 	verdict = oomhook_sm_oom(&oomhook_sm, now, ms_to_ns(&oomhook_hold_ms));
-	if (verdict == OOMHOOK_V_RUN)
-		run_start_locked(OOMHOOK_SRC_OOM, "oom", "/", now);
+	if (verdict == OOMHOOK_V_RUN || verdict == OOMHOOK_V_RUN_NO_RELEASE)
+		run_start_locked(OOMHOOK_SRC_OOM, "oom", "/", now,
+				 verdict == OOMHOOK_V_RUN_NO_RELEASE);
 	gen = oomhook_sm.gen;
 	spin_unlock(&oomhook_sm_lock);
 
 	switch (verdict) {
 	case OOMHOOK_V_RUN:
+	case OOMHOOK_V_RUN_NO_RELEASE:
 	case OOMHOOK_V_WAIT:
 		pages = oom_wait(gen, deadline, now);
 		break;
@@ -510,10 +545,6 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 		oomhook_track_expired(true);
 		oom_fallback(OOMHOOK_STAT_FALLBACK_HOLD_EXPIRED,
 			     "the victim did not exit within hold_ms");
-		break;
-	case OOMHOOK_V_FALLBACK_NO_PROGRESS:
-		oom_fallback(OOMHOOK_STAT_FALLBACK_NO_PROGRESS,
-			     "memory reported released did not help");
 		break;
 	case OOMHOOK_V_FALLBACK_BUSY:
 	default:
@@ -550,7 +581,8 @@ void oomhook_psi_fired(const char *trigger, const char *path, u64 fired_ns)
 	verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
 				 ms_to_ns(&oomhook_cooldown_ms));
 	if (verdict == OOMHOOK_V_RUN)
-		run_start_locked(OOMHOOK_SRC_PSI, trigger, path, fired_ns);
+		run_start_locked(OOMHOOK_SRC_PSI, trigger, path, fired_ns,
+				 false);
 	spin_unlock(&oomhook_sm_lock);
 
 	if (verdict == OOMHOOK_V_RUN)

@@ -23,9 +23,11 @@
  *
  * A decision that released memory without a kill (e.g. by deleting files)
  * is trusted OOMHOOK_RELEASE_STREAK_MAX times in a row; if OOMs keep coming
- * within hold time of each release, the next one goes to the kernel, so
- * that a policy reporting memory it did not free cannot keep the allocator
- * retrying forever.
+ * within hold time of each release, the next decision runs without
+ * releases (OOMHOOK_V_RUN_NO_RELEASE): the policies that released are
+ * skipped and only a kill counts, so the rest of the chain acts, or else the
+ * kernel's killer.  A policy reporting memory it did not free cannot keep
+ * the allocator retrying forever.
  *
  * PSI events never wait: they are suppressed while anything is in flight
  * and during the cooldown after an action, so that one pressure episode
@@ -66,8 +68,8 @@ static bool sm_holding(const struct oomhook_sm *sm, u64 now)
  * @now: current time, ns.
  * @hold_ns: how long an action may take to show its effect.
  *
- * Return: OOMHOOK_V_RUN (a decision starts), _WAIT, _HOLD, _DEFER,
- * _FALLBACK_BUSY, _FALLBACK_EXPIRED or _FALLBACK_NO_PROGRESS.
+ * Return: OOMHOOK_V_RUN or _RUN_NO_RELEASE (a decision starts), _WAIT,
+ * _HOLD, _DEFER, _FALLBACK_BUSY or _FALLBACK_EXPIRED.
  */
 enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 				    u64 hold_ns)
@@ -90,7 +92,8 @@ enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 		if (sm->releases >= OOMHOOK_RELEASE_STREAK_MAX &&
 		    now - sm->last_release_ns < hold_ns) {
 			sm->releases = 0;
-			return OOMHOOK_V_FALLBACK_NO_PROGRESS;
+			sm_start(sm);
+			return OOMHOOK_V_RUN_NO_RELEASE;
 		}
 		sm_start(sm);
 		return OOMHOOK_V_RUN;
