@@ -31,6 +31,18 @@ lint_build() {
 
 KVER=${KVER:-$(stock_kver)}
 lint_build "${KDIR:-/lib/modules/$KVER/build}" "$KVER"
+# Older kernels are refused with a message (Kbuild reads VERSION and
+# PATCHLEVEL from the kernel's Makefile; here they are overridden).
+b=$(mktemp -d)
+stage_source "$b"
+if make -C "${KDIR:-/lib/modules/$KVER/build}" M="$b" VERSION=5 PATCHLEVEL=15 modules \
+	2>&1 | grep -q 'oomhook needs Linux 6.1 or later; these headers are 5.15'; then
+	echo "lint: 5.15 headers are refused with a message"
+else
+	echo "lint: 5.15 headers were not refused with the expected message"
+	exit 1
+fi
+rm -rf "$b"
 # The second kernel line (tests/backports-kernel.sh), where given.
 if [ -n "${BACKPORTS_DIR:-}" ]; then
 	lint_build "$BACKPORTS_DIR/build" "$(cat "$BACKPORTS_DIR/kver")"
