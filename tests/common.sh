@@ -57,3 +57,12 @@ stock_kver() {
 		[ -e "/boot/vmlinuz-$v" ] && echo "$v"
 	done | sort -V | tail -n 1
 }
+
+# The tree as a fresh clone would have it, with this checkout's changes:
+# the files git tracks or would add, copied into DEST.
+copy_tree() {
+	mkdir -p "$1"
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+		xargs -0 -I{} find {} -maxdepth 0 -type f -print0 2>/dev/null |
+		cpio -0 -pdm --quiet "$1")
+}

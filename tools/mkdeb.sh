@@ -24,7 +24,7 @@ src=$work/oomhook-$ver
 mkdir -p "$src"
 if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-		xargs -0 -I{} find {} -maxdepth 0 -print0 2>/dev/null |
+		xargs -0 -I{} find {} -maxdepth 0 -type f -print0 2>/dev/null |
 		cpio -0 -pdm --quiet "$src")
 else
 	(cd "$top" && find . -path ./.vm -prune -o -print0 | cpio -0 -pdm --quiet "$src")

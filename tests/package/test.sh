@@ -103,10 +103,7 @@ check_gone dkms
 
 echo "# 2. make dkms-install / dkms-remove"
 rm -rf "$root/tmp/src"
-mkdir -p "$root/tmp/src/oomhook"
-(cd "$top" && git ls-files -z --cached --others --exclude-standard 2>/dev/null |
-	cpio -0 -pdm --quiet "$root/tmp/src/oomhook") ||
-	cp -r "$top/." "$root/tmp/src/oomhook/"
+copy_tree "$root/tmp/src/oomhook"
 check "make dkms-install" in_root make -s -C /tmp/src/oomhook dkms-install KVER="$kver" >/dev/null
 check_installed "make dkms-install"
 check "make dkms-remove" in_root make -s -C /tmp/src/oomhook dkms-remove >/dev/null 2>&1
@@ -131,9 +128,7 @@ done
 # An upgrade: the same tree at the next version replaces the old build.
 next=${ver%.*}.$(( ${ver##*.} + 1 ))
 up=$work/upgrade
-mkdir -p "$up"
-(cd "$top" && git ls-files -z --cached --others --exclude-standard 2>/dev/null |
-	cpio -0 -pdm --quiet "$up") || cp -r "$top/." "$up/"
+copy_tree "$up"
 sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$next\"/" "$up/dkms.conf"
 {
 	printf 'oomhook (%s) bookworm; urgency=medium\n\n  * Upgrade test.\n\n' "$next"

@@ -6,7 +6,7 @@
 #    with a consistent state; kmemleak then finds nothing (scanned by init).
 #    Operations: loading oomhook (with a PSI trigger), arming a trigger,
 #    switching the chain, writing a tunable and memcg's subtree, loading a
-#    policy module.  Event recording allocates nothing (a static ring), and
+#    policy module, opting in a tmpfs directory, asking freeze to thaw.  Event recording allocates nothing (a static ring), and
 #    decisions run in kernel workers, outside a task's fail-nth.
 #    A module load sweeps only the points from parameter parsing on (the
 #    module's sysfs and its init): before that, the kernel registers the
@@ -114,4 +114,23 @@ sweep "load a policy module" memcg_gone_or_sane 'rmmod oomhook_memcg' -- \
 	load $MODDIR/oomhook_memcg.ko
 FROM=1
 check "the registry lists no memcg" eq "$(cat $OH/policy)" "[none]"
+
+# The tmpfs policy's directory list: the store allocates an entry and
+# resolves the path (the kernel's lookup allocates too).
+must "load tmpfs" modprobe oomhook_tmpfs
+T=$OH/policies/tmpfs
+mkdir -p /tmp/fs
+dirs_sane() { [ -z "$(cat $T/dirs)" ] || [ "$(cat $T/dirs)" = "add /tmp/fs" ]; }
+sweep "opt in a tmpfs directory" dirs_sane 'echo clear > $T/dirs' -- \
+	write $T/dirs "add /tmp/fs"
+check "no directory left" test -z "$(cat $T/dirs)"
+must "unload tmpfs" rmmod oomhook_tmpfs
+
+# The freeze policy's thaw request (its work runs in a worker, outside the
+# writer's fail-nth).
+must "load freeze" modprobe oomhook_freeze
+Z=$OH/policies/freeze
+sweep "ask freeze to thaw all" 'test -z "$(cat $Z/frozen)"' true -- \
+	write $Z/thaw all
+must "unload freeze" rmmod oomhook_freeze
 check "unload" rmmod oomhook
