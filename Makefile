@@ -11,6 +11,7 @@
 #   make dkms-install    register with DKMS, build and install for KVER
 #   make dkms-remove     remove every DKMS build and the source copy
 #   make deb             build the oomhook-dkms Debian package (into ..)
+#   make version         print the version (dkms.conf's PACKAGE_VERSION)
 #   make stage DEST=dir  copy the module sources (what DKMS and the
 #                        package ship) into dir
 #   make clean
@@ -41,6 +42,9 @@ modules:
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+version:
+	@echo $(VERSION)
 
 stage:
 	@test -n "$(DEST)" || { echo "usage: make stage DEST=<dir>" >&2; exit 1; }
@@ -77,5 +81,5 @@ check:
 demo:
 	tests/demo.sh
 
-.PHONY: all modules install stage dkms-install dkms-remove deb clean lint \
+.PHONY: all modules install version stage dkms-install dkms-remove deb clean lint \
 	vm-test check demo

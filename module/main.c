@@ -466,15 +466,15 @@ static unsigned long oom_wait(u64 gen, u64 deadline, u64 now)
 			oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
 			return max(pages, 1UL);
 		}
-		if (no_release)
-			oom_fallback(OOMHOOK_STAT_FALLBACK_NO_PROGRESS,
-				     "memory reported released did not help");
-		else if (outcome == OOMHOOK_OUT_ERROR)
+		if (outcome == OOMHOOK_OUT_ERROR)
 			oom_fallback(OOMHOOK_STAT_FALLBACK_ERROR,
 				     "the policies failed");
 		else if (outcome == OOMHOOK_OUT_TIMEOUT)
 			oom_fallback(OOMHOOK_STAT_FALLBACK_TIMEOUT,
 				     "the policies ran out of time");
+		else if (no_release)
+			oom_fallback(OOMHOOK_STAT_FALLBACK_NO_PROGRESS,
+				     "memory reported released did not help");
 		else
 			oom_fallback(OOMHOOK_STAT_FALLBACK_NONE,
 				     "the policies freed nothing");

@@ -83,7 +83,7 @@ if [ -n "$missing" ]; then
 	echo "lint: exported without kernel-doc:$missing"
 	exit 1
 fi
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+ver=$(make -s --no-print-directory -C "$top" version)
 deb_ver=$(cd "$top" && dpkg-parsechangelog -S Version)
 if [ "$deb_ver" != "$ver" ]; then
 	echo "lint: debian/changelog is at $deb_ver, dkms.conf at $ver"

@@ -11,7 +11,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mkdir -p "${1:-$top/..}" && cd "${1:-$top/..}" && pwd)
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+ver=$(make -s --no-print-directory -C "$top" version)
 deb_ver=$(cd "$top" && dpkg-parsechangelog -S Version)
 if [ "$deb_ver" != "$ver" ]; then
 	echo "mkdeb: debian/changelog is at $deb_ver, dkms.conf at $ver" >&2

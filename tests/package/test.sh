@@ -24,7 +24,7 @@ fi
 
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 kver=${KVER:-$(stock_kver)}
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+ver=$(make -s --no-print-directory -C "$top" version)
 modules=(oomhook oomhook_memcg oomhook_tmpfs oomhook_freeze)
 policies=(memcg tmpfs freeze)
 

@@ -105,7 +105,7 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 cp "$guest/init" "$stage/init"
 cp "$guest/lib.sh" "$stage/tests/"
 cp -r "$guest/scenarios" "$stage/tests/"
-sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf" >"$stage/tests/VERSION"
+make -s --no-print-directory -C "$top" version >"$stage/tests/VERSION"
 for h in $(make -s -C "$top/tests/helpers" list); do
 	cp "$top/tests/helpers/$h" "$stage/tests/bin/"
 done
