@@ -66,3 +66,42 @@ copy_tree() {
 		xargs -0 -I{} find {} -maxdepth 0 -type f -print0 2>/dev/null |
 		cpio -0 -pdm --quiet "$1")
 }
+
+# bookworm_root DIR LOG PACKAGE...: a clean Debian 12 root (debootstrap,
+# minbase) in DIR with PACKAGEs installed and no service started; output
+# goes to LOG.  Needs root.
+bookworm_root() {
+	local root=$1 rlog=$2 mirror security
+	shift 2
+	mirror=$(apt_uri bookworm)
+	security=$(apt_uri bookworm-security)
+	[ -n "$mirror" ] || { echo "no bookworm suite in this machine's apt sources" >&2; return 1; }
+	rm -rf "$root"
+	debootstrap --variant=minbase bookworm "$root" "$mirror" >"$rlog" 2>&1 || {
+		tail -n 30 "$rlog" >&2
+		return 1
+	}
+	{
+		echo "deb $mirror bookworm main"
+		echo "deb $mirror bookworm-updates main"
+		[ -z "$security" ] || echo "deb $security bookworm-security main"
+	} >"$root/etc/apt/sources.list"
+	# Services never start inside the root.
+	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+	chmod +x "$root/usr/sbin/policy-rc.d"
+	mount -t proc proc "$root/proc"
+	chroot "$root" sh -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends $*" >>"$rlog" 2>&1 || {
+		umount "$root/proc"
+		tail -n 30 "$rlog" >&2
+		return 1
+	}
+	umount "$root/proc"
+	chroot "$root" apt-get clean
+}
+
+# The inputs of bookworm_root, for cache keys.
+bookworm_key() {
+	printf '%s\n' "$(apt_uri bookworm)" "$(apt_uri bookworm-security)" "$@" |
+		cat - "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12
+}

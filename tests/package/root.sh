@@ -16,43 +16,16 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 kver=$1
-mirror=$(apt_uri bookworm)
-security=$(apt_uri bookworm-security)
-[ -n "$mirror" ] || { echo "root: no bookworm suite in this machine's apt sources" >&2; exit 1; }
-key=$(printf '%s\n' "$mirror" "$security" "$kver" | cat - "$0" | sha256sum | cut -c1-12)
+key=$(bookworm_key "$kver" "$(sha256sum <"$0")")
 root=$(cache_dir)/root-bookworm-$key
 if [ -e "$root/.complete" ]; then
 	echo "$root"
 	exit 0
 fi
 
-log() { echo "[root $(date +%T)] $*" >&2; }
 start=$(date +%s)
-rm -rf "$root"
-log "debootstrap bookworm from $mirror"
-debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1 || {
-	tail -n 30 "$root.log" >&2
-	exit 1
-}
-{
-	echo "deb $mirror bookworm main"
-	echo "deb $mirror bookworm-updates main"
-	[ -z "$security" ] || echo "deb $security bookworm-security main"
-} >"$root/etc/apt/sources.list"
-# Services never start inside the root.
-printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
-chmod +x "$root/usr/sbin/policy-rc.d"
-
-mount -t proc proc "$root/proc"
-trap 'umount "$root/proc"' EXIT
-log "installing dkms and linux-headers-$kver"
-chroot "$root" sh -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-	apt-get install -y -q --no-install-recommends dkms linux-headers-$kver" \
-	>>"$root.log" 2>&1 || {
-	tail -n 30 "$root.log" >&2
-	exit 1
-}
-chroot "$root" apt-get clean
+echo "[root $(date +%T)] debootstrap bookworm, dkms, linux-headers-$kver" >&2
+bookworm_root "$root" "$root.log" dkms "linux-headers-$kver"
 touch "$root/.complete"
-log "ready in $(( $(date +%s) - start ))s: $root"
+echo "[root $(date +%T)] ready in $(( $(date +%s) - start ))s: $root" >&2
 echo "$root"

@@ -204,7 +204,16 @@ for s in "$@"; do
 	fi
 done
 
+# CI shows the end of the output: repeat what failed, briefly, last.
 if [ ${#failed[@]} -ne 0 ]; then
+	for s in "${failed[@]}"; do
+		[ -f "$WORK/$s.log" ] || continue
+		log "$s on $KVER, its failed checks (full log above):"
+		tr -d '\r' <"$WORK/$s.log" | grep -B 2 -E '^not ok|OOMHOOK-RESULT' |
+			grep -vE '^(--|ok )' | tail -n 12 | sed 's/^/    /'
+		sp=$(splats "$WORK/$s.log")
+		[ -z "$sp" ] || echo "$sp" | head -n 5 | sed 's/^/    splat: /'
+	done
 	log "FAILED: ${failed[*]}"
 	exit 1
 fi
