@@ -81,5 +81,12 @@ check:
 demo:
 	tests/demo.sh
 
+# Every contender, every scenario, three runs: about an hour (bench/README.md).
+bench:
+	bench/run.sh
+
+bench-smoke:
+	bench/smoke.sh
+
 .PHONY: all modules install version stage dkms-install dkms-remove deb clean lint \
-	vm-test check demo
+	vm-test check demo bench bench-smoke

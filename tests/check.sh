@@ -5,9 +5,9 @@
 # debug kernel if it is not cached, fetch the 6.12 kernel line, static
 # checks against all three kernels, install oomhook three ways (DKMS, make
 # dkms-install, the Debian package) in a clean Debian 12 root, then the
-# QEMU scenarios: on Debian's stock 6.1 (and the package's own modules), on
-# 6.12 from bookworm-backports, and on the debug kernel (KUnit, KASAN,
-# lockdep, kmemleak, fault injection).
+# QEMU scenarios: on Debian's stock 6.1 (and the package's own modules), the
+# benchmark's smoke test, on 6.12 from bookworm-backports, and on the debug
+# kernel (KUnit, KASAN, lockdep, kmemleak, fault injection).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -29,6 +29,8 @@ step "scenarios on the stock kernel"
 "$here/vm/run.sh"
 step "the package's modules on the stock kernel"
 PKG_MODULES=$pkg "$here/vm/run.sh" p_boot
+step "benchmark smoke: one scenario, the kernel and oomhook, in the Debian guest"
+"$top/bench/smoke.sh"
 step "scenarios on 6.12 (bookworm-backports)"
 VM_KERNEL=backports "$here/vm/run.sh"
 step "scenarios on the debug kernel"

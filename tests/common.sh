@@ -105,3 +105,20 @@ bookworm_key() {
 	printf '%s\n' "$(apt_uri bookworm)" "$(apt_uri bookworm-security)" "$@" |
 		cat - "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12
 }
+
+# copy_modules SRC DEST NAME...: the kernel modules NAME from the modules
+# tree SRC (/lib/modules/<kver>) into DEST/kernel/, with the modules they
+# depend on.
+copy_modules() {
+	local src=$1 dest=$2 f n
+	shift 2
+	for n in "$@"; do
+		f=$(find "$src/kernel" -name "$n.ko*" 2>/dev/null | head -n 1)
+		[ -n "$f" ] || continue
+		[ -e "$dest/kernel/$(basename "$f")" ] && continue
+		mkdir -p "$dest/kernel"
+		cp "$f" "$dest/kernel/"
+		# shellcheck disable=SC2046
+		copy_modules "$src" "$dest" $(modinfo -F depends "$f" | tr ',' ' ')
+	done
+}

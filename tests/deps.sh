@@ -4,7 +4,8 @@
 # Install what building and testing oomhook needs on Debian 12: compilers,
 # the stock kernel image and headers to build against and boot, QEMU,
 # busybox for the guests, sparse, linux-source for checkpatch.pl, and
-# debootstrap, debhelper and dh-dkms for the package tests.
+# debootstrap, debhelper and dh-dkms for the package tests, e2fsprogs and
+# gnuplot for the benchmark.
 # Installs only what is missing.  Never loads anything.
 set -euo pipefail
 
@@ -12,7 +13,7 @@ pkgs=(
 	gcc make libc6-dev kmod cpio gzip xz-utils bc flex bison libelf-dev
 	dwarves qemu-system-x86 linux-image-amd64 linux-headers-amd64
 	busybox-static sparse linux-source-6.1
-	debootstrap debhelper dh-dkms dpkg-dev
+	debootstrap debhelper dh-dkms dpkg-dev e2fsprogs gnuplot-nox
 )
 
 missing=()

@@ -56,7 +56,7 @@ fi
 scripts=$(kernel_scripts)
 # Kernel code only: the userspace helpers are not kernel style.
 files=$(cd "$top" && git ls-files --cached --others --exclude-standard -- \
-	'*.c' '*.h' 2>/dev/null | grep -v '^tests/helpers/' || true)
+	'*.c' '*.h' 2>/dev/null | grep -vE '^(tests|bench)/helpers/' || true)
 [ -n "$files" ] || files=$(cd "$top" && find include module policies kunit \
 	tests/modules -name '*.[ch]' 2>/dev/null)
 

@@ -2,7 +2,7 @@
 /*
  * hog: allocate anonymous memory, for tests and benchmarks.
  *
- *   hog [-s MB] [-c CHUNK_MB] [-i INTERVAL_MS] [-n] [-H] [-r FILE] [-T]
+ *   hog [-s MB] [-c CHUNK_MB] [-i INTERVAL_MS] [-n] [-H] [-r FILE] [-T] [-W]
  *
  *   -s MB	  total to allocate; 0 (default) grows until killed
  *   -c MB	  allocation step (default 1)
@@ -12,6 +12,8 @@
  *   -r FILE  write "ready <pid>" to FILE once the total is allocated
  *   -T	  once allocated, keep touching every page, forever (a working
  *	  set that thrashes when it does not fit)
+ *   -W	  while growing, touch everything allocated so far after each step
+ *	  (a leak whose whole working set stays hot)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,12 +39,12 @@ int main(int argc, char **argv)
 	unsigned long total = 0, chunk = 1, done = 0;
 	long interval = 0, page = sysconf(_SC_PAGESIZE);
 	const char *ready = NULL;
-	int touch = 1, hold = 0, forever = 0, opt;
+	int touch = 1, hold = 0, forever = 0, hot = 0, opt;
 	static char *chunks[MAX_CHUNKS];
 	static unsigned long sizes[MAX_CHUNKS];
 	unsigned long nr = 0;
 
-	while ((opt = getopt(argc, argv, "s:c:i:nHr:T")) != -1) {
+	while ((opt = getopt(argc, argv, "s:c:i:nHr:TW")) != -1) {
 		switch (opt) {
 		case 's': total = strtoul(optarg, NULL, 0); break;
 		case 'c': chunk = strtoul(optarg, NULL, 0); break;
@@ -51,8 +53,9 @@ int main(int argc, char **argv)
 		case 'H': hold = 1; break;
 		case 'r': ready = optarg; break;
 		case 'T': forever = 1; break;
+		case 'W': hot = 1; break;
 		default:
-			fprintf(stderr, "usage: hog [-s MB] [-c MB] [-i MS] [-n] [-H] [-r FILE] [-T]\n");
+			fprintf(stderr, "usage: hog [-s MB] [-c MB] [-i MS] [-n] [-H] [-r FILE] [-T] [-W]\n");
 			return 2;
 		}
 	}
@@ -79,6 +82,9 @@ int main(int argc, char **argv)
 			chunks[nr] = p;
 			sizes[nr++] = step * MB;
 		}
+		for (unsigned long c = 0; hot && c + 1 < nr; c++)
+			for (unsigned long off = 0; off < sizes[c]; off += page)
+				chunks[c][off]++;
 		if (interval)
 			pause_ms(interval);
 	}

@@ -118,18 +118,7 @@ else
 fi
 # Modules of the distro kernel the scenarios use (zram, for swap), with
 # what they depend on (zsmalloc; on 6.12 also the compressors).
-copy_module() {
-	local f d
-	f=$(find "$MODSRC/kernel" -name "$1.ko*" 2>/dev/null | head -n 1)
-	[ -n "$f" ] || return 0
-	[ -e "$stage/lib/modules/$KVER/kernel/$(basename "$f")" ] && return 0
-	mkdir -p "$stage/lib/modules/$KVER/kernel"
-	cp "$f" "$stage/lib/modules/$KVER/kernel/"
-	for d in $(modinfo -F depends "$f" | tr ',' ' '); do
-		copy_module "$d"
-	done
-}
-copy_module zram
+copy_modules "$MODSRC" "$stage/lib/modules/$KVER" zram
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -e "$MODSRC/$f" ] && cp "$MODSRC/$f" "$stage/lib/modules/$KVER/"
 done

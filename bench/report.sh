@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmark's table and plot from one run's results (bench/run.sh).
+#
+#   bench/report.sh RESULTS_DIR [--readme]
+#
+# Writes RESULTS_DIR/report.md and RESULTS_DIR/plot.png; with --readme it
+# also puts the table between the markers of bench/README.md and the plot
+# in bench/plot.png.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+res=$1
+readme=${2:-}
+PLOT_SCENARIO=${BENCH_PLOT:-slow_leak}
+
+table() {
+	echo "Setup: $(paste -sd ';' "$res/setup" | sed 's/;/; /g')."
+	echo
+	awk -f "$here/table.awk" "$res/results"
+	[ ! -s "$res/micro" ] || awk -f "$here/micro.awk" "$res/micro"
+}
+table >"$res/report.md"
+
+# The plot: one scenario's first run, every contender, time from trigger.
+plotdata=$res/plot
+rm -rf "$plotdata" "$res/plot.png"
+mkdir -p "$plotdata"
+series=()
+for d in "$res"/*/; do
+	c=$(basename "$d")
+	f=$d/$PLOT_SCENARIO.1.samples
+	[ -f "$f" ] || continue
+	# t0: the trigger, one second after the sampler started.
+	awk 'NR == 1 { t0 = $1 + 1000 }
+	     NR > 1 && $1 > pt {
+		dt = ($1 - pt) * 1000
+		printf "%.2f %.1f %.1f %.2f\n", ($1 - t0) / 1000, $2 / 1024,
+			100 * ($4 - ps) / dt, ($6 > 0 ? ($1 - $6) / 1000 : 0)
+	     }
+	     { pt = $1; ps = $4 }' "$f" >"$plotdata/$c.dat"
+	series+=("$c")
+done
+if [ ${#series[@]} -gt 0 ] && command -v gnuplot >/dev/null; then
+	{
+		echo "set terminal pngcairo noenhanced size 1000,900 font ',10'"
+		echo "set output '$res/plot.png'"
+		echo "set multiplot layout 3,1 title 'oomhook bench: $PLOT_SCENARIO, run 1 (time from the trigger)'"
+		echo "set key outside right; set grid; set xrange [-1:*]"
+		for panel in "2:MemAvailable (MB)" "3:PSI memory some (% of time)" \
+			"4:heartbeat: seconds since the last beat"; do
+			col=${panel%%:*}
+			echo "set ylabel '${panel#*:}'"
+			[ "$col" = 4 ] && echo "set xlabel 'seconds'"
+			printf 'plot '
+			sep=
+			for c in "${series[@]}"; do
+				printf "%s'%s' using 1:%s with lines lw 2 title '%s'" \
+					"$sep" "$plotdata/$c.dat" "$col" "$c"
+				sep=", "
+			done
+			echo
+		done
+		echo "unset multiplot"
+	} >"$plotdata/plot.gp"
+	gnuplot "$plotdata/plot.gp"
+fi
+
+if [ "$readme" = --readme ]; then
+	awk -v table="$res/report.md" '
+		/<!-- results:begin -->/ {
+			print
+			while ((getline l < table) > 0) print l
+			skip = 1
+			next
+		}
+		/<!-- results:end -->/ { skip = 0 }
+		!skip' "$here/README.md" >"$here/README.md.new"
+	mv "$here/README.md.new" "$here/README.md"
+	[ -f "$res/plot.png" ] && cp "$res/plot.png" "$here/plot.png"
+	echo "bench/README.md and bench/plot.png updated from $res"
+fi
+cat "$res/report.md"
