@@ -84,7 +84,7 @@ start_contender() {
 	if [ -n "$unit" ]; then
 		systemctl start "$unit" || log "$unit did not start"
 		sleep 2
-		CPIDS=$(cat "/sys/fs/cgroup/system.slice/$unit.service/cgroup.procs")
+		CPIDS=$(cat "/sys/fs/cgroup$(systemctl show -P ControlGroup "$unit")/cgroup.procs")
 		echo "$unit: $(systemctl show -p ActiveState,MainPID "$unit" | tr '\n' ' ')"
 	fi
 }
