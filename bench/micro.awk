@@ -29,7 +29,7 @@ $1 == "footprint" && /total_coresize/ { kv($0, a); total = a["total_coresize"] }
 $1 == "footprint" && /module=/ { kv($0, a); mods = mods (mods ? ", " : "") a["module"] " " int(a["coresize"] / 1024) " kB" }
 $1 == "calm" {
 	kv($0, a)
-	calm = sprintf("%d oomhook wake-ups (work queued, trace events) and %d wake-ups of the kernel's PSI poller in %d s", a["wakeups"], a["psimon_wakeups"], a["seconds"])
+	calm = sprintf("%d oomhook wake-ups (work queued, trace events) in %d s; the kernel's PSI poller woke %d times, for %d us of memory stall in that time", a["wakeups"], a["seconds"], a["psimon_wakeups"], a["stalled_us"])
 }
 $1 == "stats" { stats = substr($0, 7) }
 END {
