@@ -6,8 +6,9 @@
 #   bench/report.sh RESULTS_DIR [--readme]
 #
 # Writes RESULTS_DIR/report.md and RESULTS_DIR/plot.png; with --readme it
-# also puts the table between the markers of bench/README.md and the plot
-# in bench/plot.png.
+# also puts the table between the markers of bench/README.md, the plot in
+# bench/plot.png, and the raw figures and each contender's configuration in
+# bench/results/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 res=$1
@@ -78,6 +79,14 @@ if [ "$readme" = --readme ]; then
 		!skip' "$here/README.md" >"$here/README.md.new"
 	mv "$here/README.md.new" "$here/README.md"
 	[ -f "$res/plot.png" ] && cp "$res/plot.png" "$here/plot.png"
-	echo "bench/README.md and bench/plot.png updated from $res"
+	# The raw figures behind the table, and what each contender ran with.
+	rm -rf "$here/results"
+	mkdir -p "$here/results"
+	cp "$res/setup" "$res/results" "$here/results/"
+	[ ! -f "$res/micro" ] || cp "$res/micro" "$here/results/"
+	for d in "$res"/*/; do
+		[ -f "$d/config.txt" ] && cp "$d/config.txt" "$here/results/$(basename "$d").config"
+	done
+	echo "bench/README.md, bench/plot.png and bench/results/ updated from $res"
 fi
 cat "$res/report.md"

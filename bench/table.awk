@@ -90,8 +90,13 @@ END {
 		if (!(c in calm))
 			continue
 		kv(calm[c], a)
+		if (a["what"] == "none") {
+			printf "| %s | - | - | - | nothing of its own runs |\n", c
+			continue
+		}
 		sec = a["seconds"] > 0 ? a["seconds"] : 1
 		printf "| %s | %.2f | %.2f | %d | %s |\n", c, a["cpu_ms"] / sec,
-			a["wakeups"] / sec, a["rss_kb"], a["what"]
+			a["wakeups"] / sec, a["rss_kb"],
+			(a["what"] == "processes" ? "its processes" : "module text and data; queued work and trace events")
 	}
 }
