@@ -84,7 +84,7 @@ check "still frozen while svc thrashes" frozen
 kill "$thrasher"
 thrasher=
 must "thawed once pressure is gone" wait_until 60 thawed
-check "counted as a calm thaw" eq "$(fst thaws_calm)" 1
+check "counted as a calm thaw" ge "$(fst thaws_calm)" 1
 b=$(beats)
 check "the counter resumes" wait_until 10 sh -c "[ \$(awk '{ print \$2 }' /run/beat) -gt $b ]"
 check "the frozen file is empty" eq "$(cat $F/frozen)" ""
