@@ -247,7 +247,7 @@ census() {
 }
 
 episode() {
-	local s=$1 r=$2 t0 tend sp pid unitname comm victims= line
+	local s=$1 r=$2 t0 tend sp pid unitname st victims= line
 	log "$s run $r: setup"
 	"setup_$s"
 	systemctl start bench-svc
@@ -276,8 +276,11 @@ episode() {
 	sleep 1
 	kill "$sp"
 	wait "$sp" 2>/dev/null
+	# Dead: gone, or a zombie (the file job's hog is a child of its reader,
+	# which never reaps it).
 	while read -r pid unitname; do
-		[ -d "/proc/$pid" ] || victims="$victims $unitname:$pid"
+		st=$(sed -n 's/^State:\s*\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+		case $st in "" | Z | X) victims="$victims $unitname:$pid" ;; esac
 	done <"$RUN/census"
 	log "$s run $r: victims:${victims:- none}"
 	# Stop the misbehaviour at once (no IPC), then tidy up.
