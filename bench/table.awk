@@ -44,14 +44,20 @@ $1 == "episode" {
 	right[k] += a["victims"] - a["wrong"]
 	wrong[k] += a["wrong"]
 	over[k] += a["overkill"]
-	if (a["who"] != "-")
-		who[k] = who[k] (who[k] ? " " : "") a["who"]
+	if (a["who"] != "-") {
+		nw = split(a["who"], w, ",")
+		for (i = 1; i <= nw; i++) {
+			if (!((k, w[i]) in died))
+				dorder[k] = dorder[k] (dorder[k] ? "," : "") w[i]
+			died[k, w[i]]++
+		}
+	}
 }
 END {
 	for (i = 1; i <= ns; i++) {
 		s = sorder[i]
 		printf "\n### %s\n\n", s
-		print "| contender | resolved | onset → resolution (s) | longest heartbeat gap (s) | PSI some / full (s) | victims: right / wrong / over-kill | freed (MB) | who died |"
+		print "| contender | resolved | onset → resolution (s) | longest heartbeat gap (s) | PSI some / full (s) | victims: right / wrong / over-kill | freed (MB) | who died (episodes) |"
 		print "|---|---|---|---|---|---|---|---|"
 		best_res = INF; best_gap = INF
 		for (j = 1; j <= nc; j++) {
@@ -66,11 +72,15 @@ END {
 			mres[c] = median(v1, n); mgap[c] = median(v2, n)
 			if (mres[c] < best_res) { best_res = mres[c]; best_res_c = c }
 			if (mgap[c] < best_gap) { best_gap = mgap[c]; best_gap_c = c }
+				who = ""
+			nw = split(dorder[k], w, ",")
+			for (i2 = 1; i2 <= nw; i2++)
+				who = who (who ? ", " : "") w[i2] " ×" died[k, w[i2]]
 			printf "| %s | %d/%d | %s | %s | %s / %s | %d / %d / %d | %d | %s |\n",
 				c, ok[k], n, secs(mres[c]), secs(mgap[c]),
 				secs(median(v3, n)), secs(median(v4, n)),
 				right[k], wrong[k], over[k], median(v5, n),
-				who[k] ? who[k] : "-"
+				who ? who : "-"
 		}
 		k = s SUBSEP "oomhook"
 		if (runs[k]) {
