@@ -175,12 +175,12 @@ avail_mb() { echo $(($(meminfo MemAvailable) / 1024)); }
 # Each scenario has setup_S (calm), trigger_S (the misbehaviour), RIGHT (the
 # unit whose death is the right answer; it is killed after each episode),
 # cleanup_S, and may have teardown_S after its last run.
-setup_fast_leak() { RIGHT=bench-batch; }
+setup_fast_leak() { RIGHT=bench-batch WATCH_DIR=; }
 trigger_fast_leak() { unit bench-batch "$BIN/hog" -c 4; }
 cleanup_fast_leak() { :; }
 
 setup_slow_leak() {
-	RIGHT=bench-batch
+	RIGHT=bench-batch WATCH_DIR=
 	swap_on 256M
 }
 # 1 MB every 20 ms, all of it kept hot: it thrashes once past memory.
@@ -188,7 +188,7 @@ trigger_slow_leak() { unit bench-batch "$BIN/hog" -c 1 -i 20 -W; }
 cleanup_slow_leak() { swap_off; }
 
 setup_file_thrash() {
-	RIGHT=bench-batch
+	RIGHT=bench-batch WATCH_DIR=
 	mkdir -p /data
 	mount -o ro /dev/vdc /data
 }
@@ -202,7 +202,7 @@ trigger_file_thrash() {
 cleanup_file_thrash() { umount /data; }
 
 setup_tmpfs_fill() {
-	RIGHT=bench-batch
+	RIGHT=bench-batch WATCH_DIR=/dev/shm/cache
 	# Room to fill memory: /dev/shm is half of it by default.
 	mount -o remount,size=95% /dev/shm
 	mkdir -p /dev/shm/cache
@@ -222,7 +222,7 @@ BAD_TENANT=57
 # started again).
 setup_tenants() {
 	local i
-	RIGHT=bench-tenant-$BAD_TENANT
+	RIGHT=bench-tenant-$BAD_TENANT WATCH_DIR=
 	for i in $(seq 1 $TENANTS); do
 		[ "$i" = $BAD_TENANT ] && continue
 		[ -d "/sys/fs/cgroup/system.slice/bench-tenant-$i.service" ] && continue
@@ -255,7 +255,12 @@ episode() {
 	echo 3 >/proc/sys/vm/drop_caches
 	sleep 3
 	census >"$RUN/census"
-	"$BIN/sampler" -b "$RUN/beat" "$RUN/samples" &
+	# The observer also enforces the limit, 5 s after the driver should
+	# have, should the driver be stalled.
+	rm -f "$RUN/samples.limit"
+	"$BIN/sampler" -b "$RUN/beat" -l $(((1 + EPISODE_S + 5) * 1000)) \
+		-k "/sys/fs/cgroup/system.slice/$RIGHT.service/cgroup.kill" \
+		${WATCH_DIR:+-d "$WATCH_DIR"} "$RUN/samples" &
 	sp=$!
 	sleep 1
 	t0=$(now)
@@ -294,6 +299,10 @@ episode() {
 	line=$(awk -v t0="$t0" -v total="$MEMTOTAL" -v right="$RIGHT" \
 		-v victims="$victims" -v beats="$OUT/$s.$r.beats" \
 		-f "$B/episode.awk" "$OUT/$s.$r.samples")
+	if [ -e "$RUN/samples.limit" ]; then
+		log "$s run $r: the driver was stalled past the limit; the observer ended the episode"
+		line="$line limit=observer"
+	fi
 	echo "episode contender=$CONTENDER scenario=$s run=$r $line" >>"$RESULTS"
 	sync
 	log "$s run $r: $line"

@@ -9,9 +9,15 @@
  * of the protected service (heartbeat's FILE, -1 without one).  It locks
  * itself in memory so that the observer does not stall with the observed.
  *
- *   sampler [-i INTERVAL_MS] [-b BEATFILE] OUT
+ *   sampler [-i INTERVAL_MS] [-b BEATFILE] [-l MS -k KILLFILE [-d DIR]] OUT
  *   sampler -n		(print the clock, for marks on the same time line)
+ *
+ * With -l it also enforces the episode's limit when the driver cannot (a
+ * machine stalled on memory stalls a shell too): MS after it starts it
+ * writes "1" to KILLFILE (the misbehaving unit's cgroup.kill), removes the
+ * files in DIR (a filled tmpfs directory), and creates OUT.limit.
  */
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,28 +100,59 @@ static long long last_beat(const char *file)
 	return v;
 }
 
+/* The episode's limit: stop the misbehaviour, empty its directory. */
+static void enforce(const char *killfile, const char *dir, const char *out)
+{
+	char path[4096];
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	f = fopen(killfile, "w");
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+	d = dir ? opendir(dir) : NULL;
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+	if (d)
+		closedir(d);
+	snprintf(path, sizeof(path), "%s.limit", out);
+	f = fopen(path, "w");
+	if (f)
+		fclose(f);
+}
+
 int main(int argc, char **argv)
 {
-	const char *beat = NULL;
+	const char *beat = NULL, *killfile = NULL, *dir = NULL;
+	long long deadline = 0;
 	long interval = 100;
 	struct sigaction sa;
 	FILE *out;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "i:b:n")) != -1) {
+	while ((opt = getopt(argc, argv, "i:b:nl:k:d:")) != -1) {
 		switch (opt) {
 		case 'n':
 			printf("%lld\n", now_ms());
 			return 0;
 		case 'i': interval = strtol(optarg, NULL, 0); break;
 		case 'b': beat = optarg; break;
+		case 'l': deadline = now_ms() + atoll(optarg); break;
+		case 'k': killfile = optarg; break;
+		case 'd': dir = optarg; break;
 		default:
-			fprintf(stderr, "usage: sampler [-i MS] [-b BEATFILE] OUT\n");
+			fprintf(stderr, "usage: sampler [-i MS] [-b BEATFILE] [-l MS -k KILLFILE [-d DIR]] OUT\n");
 			return 2;
 		}
 	}
-	if (optind != argc - 1 || interval <= 0) {
-		fprintf(stderr, "usage: sampler [-i MS] [-b BEATFILE] OUT\n");
+	if (optind != argc - 1 || interval <= 0 || (deadline && !killfile)) {
+		fprintf(stderr, "usage: sampler [-i MS] [-b BEATFILE] [-l MS -k KILLFILE [-d DIR]] OUT\n");
 		return 2;
 	}
 	out = fopen(argv[optind], "w");
@@ -139,6 +176,10 @@ int main(int argc, char **argv)
 			meminfo("MemAvailable"), meminfo("SwapFree"), some, full,
 			last_beat(beat));
 		fflush(out);
+		if (deadline && now_ms() >= deadline) {
+			enforce(killfile, dir, argv[optind]);
+			deadline = 0;
+		}
 		nanosleep(&ts, NULL);
 	}
 	fclose(out);
