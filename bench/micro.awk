@@ -22,7 +22,7 @@ function median(v, n,    i, j, t) {
 $1 == "latency" {
 	kv($0, a)
 	k = a["trigger"] SUBSEP a["cgroups"]
-	lat[k, ++n[k]] = a["us"]
+	lat[k, ++n[k]] = a["us"] + 0
 	if (!(a["cgroups"] in cs)) { cs[a["cgroups"]] = 1; corder[++nc] = a["cgroups"] }
 }
 $1 == "footprint" && /total_coresize/ { kv($0, a); total = a["total_coresize"] }
