@@ -3,22 +3,6 @@
 # bench/report.sh's table of oomhook's own figures, from bench/micro.sh's
 # lines ("latency trigger=T cgroups=N round=R us=U", "footprint ...",
 # "calm ...").
-function kv(line, a,    i, n, f, p) {
-	delete a
-	n = split(line, f, " ")
-	for (i = 2; i <= n; i++) {
-		p = index(f[i], "=")
-		if (p)
-			a[substr(f[i], 1, p - 1)] = substr(f[i], p + 1)
-	}
-}
-function median(v, n,    i, j, t) {
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
-			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-		}
-	return v[int((n + 1) / 2)]
-}
 $1 == "latency" {
 	kv($0, a)
 	k = a["trigger"] SUBSEP a["cgroups"]

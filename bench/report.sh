@@ -18,8 +18,8 @@ PLOT_SCENARIO=${BENCH_PLOT:-slow_leak}
 table() {
 	echo "Setup: $(paste -sd ';' "$res/setup" | sed 's/;/; /g')."
 	echo
-	awk -f "$here/table.awk" "$res/results"
-	[ ! -s "$res/micro" ] || awk -f "$here/micro.awk" "$res/micro"
+	awk -f "$here/lib.awk" -f "$here/table.awk" "$res/results"
+	[ ! -s "$res/micro" ] || awk -f "$here/lib.awk" -f "$here/micro.awk" "$res/micro"
 }
 table >"$res/report.md"
 

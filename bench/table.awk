@@ -2,26 +2,8 @@
 #
 # bench/report.sh's tables: medians over the runs of each scenario for each
 # contender, from the "calm" and "episode" lines of bench/guest/bench.sh.
-function kv(line, a,    i, n, f, p) {
-	delete a
-	n = split(line, f, " ")
-	for (i = 2; i <= n; i++) {
-		p = index(f[i], "=")
-		if (p)
-			a[substr(f[i], 1, p - 1)] = substr(f[i], p + 1)
-	}
-}
-# The median of the n values in v[1..n]; INF stands for "never".
-function median(v, n,    i, j, t) {
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
-			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-		}
-	return n ? v[int((n + 1) / 2)] : INF
-}
 function secs(ms) { return ms >= INF ? "never" : sprintf("%.1f", ms / 1000) }
 function addc(c) { if (!(c in cseen)) { cseen[c] = 1; corder[++nc] = c } }
-BEGIN { INF = 1e15 }
 $1 == "calm" {
 	kv($0, a)
 	addc(a["contender"])
