@@ -34,6 +34,10 @@ check "by killing the leak, and only the leak" \
 check "memory came back (>= 200 MB)" test "$(field oomhook freed_mb)" -ge 200
 check "oomhook was loaded with the documented chain" \
 	grep -q '^loaded: \[tmpfs,memcg\] version' "$res/oomhook/config.txt"
+# The kernel would kill this leak too: the kill must be oomhook's.
+check "oomhook made the kill (its stats)" grep -q '^kills [1-9]' "$res/oomhook/oomhook-stats"
+check "the kernel's killer killed nothing in oomhook's guest" \
+	sh -c "! grep -q 'Out of memory: Killed process' '$res/oomhook/dmesg'"
 check "oomhook did not wake while calm" grep -q '^calm contender=oomhook cpu_ms=0 wakeups=0 ' "$res/results"
 check "the table has both rows" sh -c "grep -q '^| kernel | [01]/1 ' '$res/report.md' && grep -q '^| oomhook | 1/1 ' '$res/report.md'"
 check "the plot was drawn" test -s "$res/plot.png"
