@@ -81,7 +81,7 @@ check:
 demo:
 	tests/demo.sh
 
-# Every contender, every scenario, three runs: about an hour (bench/README.md).
+# Every contender, every scenario, three runs: about 80 minutes (bench/README.md).
 bench:
 	bench/run.sh
 
