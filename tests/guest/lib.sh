@@ -162,6 +162,10 @@ ge() {
 	return 1
 }
 
+# rmmod_quiet MODULE: rmmod without its message (for wait_until: a module
+# in use answers EAGAIN until its last reference goes).
+rmmod_quiet() { rmmod "$1" 2>/dev/null; }
+
 # ---- writes to sysfs files -------------------------------------------------
 
 # put FILE VALUE: write VALUE (and a newline) in one write(2).
