@@ -26,6 +26,9 @@ $1 == "episode" {
 	right[k] += a["victims"] - a["wrong"]
 	wrong[k] += a["wrong"]
 	over[k] += a["overkill"]
+	if (a["limit"] ~ /^observer/)
+		stalled[s] = stalled[s] (stalled[s] ? "; " : "") c " run " a["run"] \
+			(a["limit"] == "observer:killed" ? " (the unit was still running: its death is not counted)" : "")
 	if (a["who"] != "-") {
 		nw = split(a["who"], w, ",")
 		for (i = 1; i <= nw; i++) {
@@ -54,7 +57,7 @@ END {
 			mres[c] = median(v1, n); mgap[c] = median(v2, n)
 			if (mres[c] < best_res) { best_res = mres[c]; best_res_c = c }
 			if (mgap[c] < best_gap) { best_gap = mgap[c]; best_gap_c = c }
-				who = ""
+			who = ""
 			nw = split(dorder[k], w, ",")
 			for (i2 = 1; i2 <= nw; i2++)
 				who = who (who ? ", " : "") w[i2] " ×" died[k, w[i2]]
@@ -64,6 +67,9 @@ END {
 				right[k], wrong[k], over[k], median(v5, n),
 				who ? who : "-"
 		}
+		if (stalled[s])
+			printf "\nThe driver stalled past the limit, so the observer ended the episode: %s.\n",
+				stalled[s]
 		k = s SUBSEP "oomhook"
 		if (runs[k]) {
 			if (best_res_c != "oomhook" && best_res < mres["oomhook"])

@@ -287,6 +287,16 @@ episode() {
 		st=$(sed -n 's/^State:\s*\(.\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
 		case $st in "" | Z | X) victims="$victims $unitname:$pid" ;; esac
 	done <"$RUN/census"
+	# A unit the observer had to kill at the limit was not the contender's
+	# victim.
+	if [ "$(cat "$RUN/samples.limit" 2>/dev/null)" = killed ]; then
+		line=$victims
+		victims=
+		for pid in $line; do
+			case $pid in "$RIGHT.service:"*) ;; *) victims="$victims $pid" ;; esac
+		done
+		log "$s run $r: $RIGHT was still running at the limit: the observer's kill is not counted"
+	fi
 	log "$s run $r: victims:${victims:- none}"
 	# Stop the misbehaviour at once (no IPC), then tidy up.
 	[ ! -e "/sys/fs/cgroup/system.slice/$RIGHT.service/cgroup.kill" ] ||
@@ -301,7 +311,7 @@ episode() {
 		-f "$B/episode.awk" "$OUT/$s.$r.samples")
 	if [ -e "$RUN/samples.limit" ]; then
 		log "$s run $r: the driver was stalled past the limit; the observer ended the episode"
-		line="$line limit=observer"
+		line="$line limit=observer:$(cat "$RUN/samples.limit")"
 	fi
 	echo "episode contender=$CONTENDER scenario=$s run=$r $line" >>"$RESULTS"
 	sync

@@ -15,7 +15,9 @@
  * With -l it also enforces the episode's limit when the driver cannot (a
  * machine stalled on memory stalls a shell too): MS after it starts it
  * writes "1" to KILLFILE (the misbehaving unit's cgroup.kill), removes the
- * files in DIR (a filled tmpfs directory), and creates OUT.limit.
+ * files in DIR (a filled tmpfs directory), and creates OUT.limit, which
+ * says "killed" when the unit still had processes (cgroup.procs beside
+ * KILLFILE): that death is the observer's, not the contender's.
  */
 #include <dirent.h>
 #include <signal.h>
@@ -100,9 +102,28 @@ static long long last_beat(const char *file)
 	return v;
 }
 
+/* Whether the cgroup whose cgroup.kill is @killfile has a process. */
+static int populated(const char *killfile)
+{
+	char path[4096];
+	const char *slash = strrchr(killfile, '/');
+	int c = EOF;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%.*s/cgroup.procs",
+		 slash ? (int)(slash - killfile) : 1, slash ? killfile : ".");
+	f = fopen(path, "r");
+	if (f) {
+		c = fgetc(f);
+		fclose(f);
+	}
+	return c != EOF;
+}
+
 /* The episode's limit: stop the misbehaviour, empty its directory. */
 static void enforce(const char *killfile, const char *dir, const char *out)
 {
+	int killed = populated(killfile);
 	char path[4096];
 	struct dirent *de;
 	FILE *f;
@@ -123,8 +144,10 @@ static void enforce(const char *killfile, const char *dir, const char *out)
 		closedir(d);
 	snprintf(path, sizeof(path), "%s.limit", out);
 	f = fopen(path, "w");
-	if (f)
+	if (f) {
+		fputs(killed ? "killed\n" : "empty\n", f);
 		fclose(f);
+	}
 }
 
 int main(int argc, char **argv)
