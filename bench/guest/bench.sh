@@ -276,7 +276,8 @@ episode() {
 	tend=$((t0 + EPISODE_S * 1000))
 	while [ "$(now)" -lt "$tend" ]; do
 		sleep 0.5
-		awk -v check=1 -v t0="$t0" -v total="$MEMTOTAL" -f "$B/episode.awk" "$RUN/samples" && break
+		awk -v check=1 -v t0="$t0" -v limit=$((EPISODE_S * 1000)) -v total="$MEMTOTAL" \
+			-f "$B/episode.awk" "$RUN/samples" && break
 	done
 	sleep 1
 	kill "$sp"
@@ -306,7 +307,7 @@ episode() {
 	systemctl reset-failed 2>/dev/null
 	cp "$RUN/samples" "$OUT/$s.$r.samples"
 	awk -v t0="$t0" '$1 >= t0 - 1000' "$RUN/beats.log" >"$OUT/$s.$r.beats"
-	line=$(awk -v t0="$t0" -v total="$MEMTOTAL" -v right="$RIGHT" \
+	line=$(awk -v t0="$t0" -v limit=$((EPISODE_S * 1000)) -v total="$MEMTOTAL" -v right="$RIGHT" \
 		-v victims="$victims" -v beats="$OUT/$s.$r.beats" \
 		-f "$B/episode.awk" "$OUT/$s.$r.samples")
 	if [ -e "$RUN/samples.limit" ]; then

@@ -2,16 +2,18 @@
 #
 # One episode's figures from the sampler's lines
 #   t_ms avail_kb swapfree_kb some_us full_us beat_ms
-# Variables: t0 (the trigger, same clock), total (MemTotal, kB), right (the
-# unit whose death is the right answer), victims (" unit:comm ..." of the
-# processes that died), beats (the heartbeat's log: one time per line);
-# with check=1 it only answers (exit 0) whether the episode is resolved.
+# Variables: t0 (the trigger, same clock), limit (the episode's limit, ms
+# after t0: later samples are not the contender's), total (MemTotal, kB),
+# right (the unit whose death is the right answer), victims (" unit:comm
+# ..." of the processes that died), beats (the heartbeat's log: one time
+# per line); with check=1 it only answers (exit 0) whether the episode is
+# resolved.
 #
 # Onset: the first sample after the trigger where memory ran short
 # (MemAvailable under 10% of MemTotal) or tasks stalled on memory (PSI
 # "some" over 10% of the interval).  Resolved: from some sample on,
 # MemAvailable stays at 20% or more and "some" under 5%, for 2 s to the end.
-$1 >= t0 {
+$1 >= t0 && (!limit || $1 <= t0 + limit) {
 	n++
 	t[n] = $1; av[n] = $2; some[n] = $4; full[n] = $5
 }
