@@ -3,22 +3,73 @@
 #
 # The benchmark's table and plot from one run's results (bench/run.sh).
 #
-#   bench/report.sh RESULTS_DIR [--readme]
+#   bench/report.sh RESULTS_DIR [--readme] [RERUN_DIR ...]
 #
 # Writes RESULTS_DIR/report.md and RESULTS_DIR/plot.png; with --readme it
 # also puts the table between the markers of bench/README.md, the plot in
 # bench/plot.png, and the raw figures and each contender's configuration in
-# bench/results/.
+# bench/results/.  A RERUN_DIR holds a later run of some scenarios (every
+# contender, BENCH_SCENARIOS=...): its tables replace those scenarios'
+# whole, so that each table still compares contenders within one run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 res=$1
-readme=${2:-}
+shift
+readme=
+reruns=()
+for a in "$@"; do
+	case $a in
+	--readme) readme=1 ;;
+	*) reruns+=("$a") ;;
+	esac
+done
 PLOT_SCENARIO=${BENCH_PLOT:-slow_leak}
 
+scenarios() {
+	awk '$1 == "episode" {
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^scenario=/)
+				print substr($i, 10)
+	}' "$1" | sort -u | paste -sd ' '
+}
+
+# The figures: the run's, with each rerun's scenarios in place of its own.
+cp "$res/results" "$res/results.report"
+cp "$res/setup" "$res/setup.report"
+plotdir=$res
+for d in ${reruns[@]+"${reruns[@]}"}; do
+	s=$(scenarios "$d/results")
+	# The rerun's episodes go where the first replaced one was, to keep
+	# the tables in order.
+	awk -v drop=" $s " -v rerun="$d/results" '
+	function put(l) {
+		while (!done && (getline l < rerun) > 0)
+			if (l ~ /^episode /)
+				print l
+		done = 1
+	}
+	$1 == "episode" {
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^scenario=/ && index(drop, " " substr($i, 10) " ")) {
+				put()
+				next
+			}
+	}
+	{ print }
+	END { put() }' "$res/results.report" >"$res/results.tmp"
+	mv "$res/results.tmp" "$res/results.report"
+	echo "rerun $s: $(paste -sd ';' "$d/setup" | sed 's/;/; /g')" >>"$res/setup.report"
+	case " $s " in *" $PLOT_SCENARIO "*) plotdir=$d ;; esac
+done
+
 table() {
-	echo "Setup: $(paste -sd ';' "$res/setup" | sed 's/;/; /g')."
+	echo "Setup: $(grep -v '^rerun ' "$res/setup.report" | paste -sd ';' | sed 's/;/; /g')."
 	echo
-	awk -f "$here/lib.awk" -f "$here/table.awk" "$res/results"
+	grep '^rerun ' "$res/setup.report" | while read -r _ s rest; do
+		echo "The ${s%:} table is from a later run of that scenario alone, every contender again: $rest."
+		echo
+	done
+	awk -f "$here/lib.awk" -f "$here/table.awk" "$res/results.report"
 	[ ! -s "$res/micro" ] || awk -f "$here/lib.awk" -f "$here/micro.awk" "$res/micro"
 }
 table >"$res/report.md"
@@ -28,7 +79,7 @@ plotdata=$res/plot
 rm -rf "$plotdata" "$res/plot.png"
 mkdir -p "$plotdata"
 series=()
-for d in "$res"/*/; do
+for d in "$plotdir"/*/; do
 	c=$(basename "$d")
 	f=$d/$PLOT_SCENARIO.1.samples
 	[ -f "$f" ] || continue
@@ -67,7 +118,7 @@ if [ ${#series[@]} -gt 0 ] && command -v gnuplot >/dev/null; then
 	gnuplot "$plotdata/plot.gp"
 fi
 
-if [ "$readme" = --readme ]; then
+if [ -n "$readme" ]; then
 	awk -v table="$res/report.md" '
 		/<!-- results:begin -->/ {
 			print
@@ -82,11 +133,12 @@ if [ "$readme" = --readme ]; then
 	# The raw figures behind the table, and what each contender ran with.
 	rm -rf "$here/results"
 	mkdir -p "$here/results"
-	cp "$res/setup" "$res/results" "$here/results/"
+	cp "$res/setup.report" "$here/results/setup"
+	cp "$res/results.report" "$here/results/results"
 	[ ! -f "$res/micro" ] || cp "$res/micro" "$here/results/"
 	for d in "$res"/*/; do
 		[ -f "$d/config.txt" ] && cp "$d/config.txt" "$here/results/$(basename "$d").config"
 	done
-	echo "bench/README.md, bench/plot.png and bench/results/ updated from $res"
+	echo "bench/README.md, bench/plot.png and bench/results/ updated from $res ${reruns[*]+${reruns[*]}}"
 fi
 cat "$res/report.md"
