@@ -15,7 +15,7 @@ $1 == "calm" {
 	kv($0, a)
 	calm = sprintf("%d oomhook wake-ups (work queued, trace events) in %d s; the kernel's PSI poller woke %d times, for %d us of memory stall in that time", a["wakeups"], a["seconds"], a["psimon_wakeups"], a["stalled_us"])
 }
-$1 == "stats" { stats = substr($0, 7) }
+$1 == "stats" { stats = substr($0, 7); sub(/[ \t\r]+$/, "", stats) }
 END {
 	print "\n### oomhook's own figures\n"
 	printf "Decision latency, from oomhook's events (`latency_us`: the trigger to the end of the kill), median of the rounds, ms:\n\n"

@@ -65,10 +65,13 @@ done
 table() {
 	echo "Setup: $(grep -v '^rerun ' "$res/setup.report" | paste -sd ';' | sed 's/;/; /g')."
 	echo
-	grep '^rerun ' "$res/setup.report" | while read -r _ s rest; do
-		echo "The ${s%:} table is from a later run of that scenario alone, every contender again: $rest."
-		echo
-	done
+	awk '$1 == "rerun" {
+		s = $2
+		sub(/:$/, "", s)
+		$1 = $2 = ""
+		sub(/^ +/, "")
+		printf "The %s table is from a later run of that scenario alone, every contender again: %s.\n\n", s, $0
+	}' "$res/setup.report"
 	awk -f "$here/lib.awk" -f "$here/table.awk" "$res/results.report"
 	[ ! -s "$res/micro" ] || awk -f "$here/lib.awk" -f "$here/micro.awk" "$res/micro"
 }
