@@ -26,11 +26,7 @@ done
 PLOT_SCENARIO=${BENCH_PLOT:-slow_leak}
 
 scenarios() {
-	awk '$1 == "episode" {
-		for (i = 2; i <= NF; i++)
-			if ($i ~ /^scenario=/)
-				print substr($i, 10)
-	}' "$1" | sort -u | paste -sd ' '
+	grep '^episode ' "$1" | grep -o ' scenario=[^ ]*' | cut -d= -f2 | sort -u | paste -sd ' '
 }
 
 # The figures: the run's, with each rerun's scenarios in place of its own.
@@ -39,24 +35,8 @@ cp "$res/setup" "$res/setup.report"
 plotdir=$res
 for d in ${reruns[@]+"${reruns[@]}"}; do
 	s=$(scenarios "$d/results")
-	# The rerun's episodes go where the first replaced one was, to keep
-	# the tables in order.
-	awk -v drop=" $s " -v rerun="$d/results" '
-	function put(l) {
-		while (!done && (getline l < rerun) > 0)
-			if (l ~ /^episode /)
-				print l
-		done = 1
-	}
-	$1 == "episode" {
-		for (i = 2; i <= NF; i++)
-			if ($i ~ /^scenario=/ && index(drop, " " substr($i, 10) " ")) {
-				put()
-				next
-			}
-	}
-	{ print }
-	END { put() }' "$res/results.report" >"$res/results.tmp"
+	awk -v rerun="$d/results" -f "$here/lib.awk" -f "$here/merge.awk" \
+		"$res/results.report" >"$res/results.tmp"
 	mv "$res/results.tmp" "$res/results.report"
 	echo "rerun $s: $(paste -sd ';' "$d/setup" | sed 's/;/; /g')" >>"$res/setup.report"
 	case " $s " in *" $PLOT_SCENARIO "*) plotdir=$d ;; esac

@@ -247,7 +247,7 @@ census() {
 }
 
 episode() {
-	local s=$1 r=$2 t0 tend sp pid unitname st victims= line
+	local s=$1 r=$2 t0 tend sp pid unitname st victims= v all line
 	log "$s run $r: setup"
 	"setup_$s"
 	systemctl start bench-svc
@@ -291,10 +291,10 @@ episode() {
 	# A unit the observer had to kill at the limit was not the contender's
 	# victim.
 	if [ "$(cat "$RUN/samples.limit" 2>/dev/null)" = killed ]; then
-		line=$victims
+		all=$victims
 		victims=
-		for pid in $line; do
-			case $pid in "$RIGHT.service:"*) ;; *) victims="$victims $pid" ;; esac
+		for v in $all; do
+			case $v in "$RIGHT.service:"*) ;; *) victims="$victims $v" ;; esac
 		done
 		log "$s run $r: $RIGHT was still running at the limit: the observer's kill is not counted"
 	fi
