@@ -6,13 +6,16 @@
 # boot with snapshot=on (never changed).  The contenders' services are
 # installed disabled; bench.service (bench/guest) starts the one a run is
 # about.  Built once and cached under $(cache_dir)/bench-root-<key>.img,
-# keyed by the mirror and this script; prints the image's path.
+# keyed by the mirror and this script; prints the image's path, and only
+# that, on standard output (everything else goes to standard error).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/common.sh"
 if [ "$(id -u)" -ne 0 ]; then
-	exec sudo OOMHOOK_CACHE="$(cache_dir)" "$0" "$@"
+	exec sudo OOMHOOK_CACHE="$(cache_dir)" OOMHOOK_ROOTS="${OOMHOOK_ROOTS:-}" \
+		"$0" "$@"
 fi
+value_script
 
 PKGS=(systemd systemd-sysv systemd-oomd dbus earlyoom nohang oomd kmod
 	procps)
@@ -21,15 +24,15 @@ IMG_MB=1536
 
 key=$(bookworm_key "${PKGS[@]}" "$(sha256sum <"$0")" \
 	"$(cat "$here"/guest/*.service | sha256sum)")
-img=$(cache_dir)/bench-root-$key.img
+img=$(roots_dir)/bench-root-$key.img
 if [ -e "$img" ]; then
-	echo "$img"
+	print_value "$img"
 	exit 0
 fi
 
 start=$(date +%s)
-root=$(cache_dir)/bench-root-$key
-echo "[bench-root $(date +%T)] debootstrap bookworm + ${PKGS[*]}" >&2
+root=$(roots_dir)/bench-root-$key
+echo "[bench-root $(date +%T)] debootstrap bookworm + ${PKGS[*]}"
 bookworm_root "$root" "$root.log" "${PKGS[@]}"
 for s in "${SERVICES[@]}"; do
 	chroot "$root" systemctl disable "$s" >>"$root.log" 2>&1 || true
@@ -49,5 +52,5 @@ rm -f "$img.tmp"
 mkfs.ext4 -q -L benchroot -d "$root" "$img.tmp" "${IMG_MB}M"
 mv "$img.tmp" "$img"
 rm -rf "$root"
-echo "[bench-root $(date +%T)] ready in $(( $(date +%s) - start ))s: $img" >&2
-echo "$img"
+echo "[bench-root $(date +%T)] ready in $(( $(date +%s) - start ))s: $img"
+print_value "$img"

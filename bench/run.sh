@@ -54,7 +54,7 @@ MODSRC=/lib/modules/$KVER
 log "kernel $KVER; contenders: $CONTENDERS; scenarios: $SCENARIOS; $RUNS run(s)"
 
 # ---- what every guest shares --------------------------------------------------
-rootimg=$("$here/root.sh")
+rootimg=$(value_of "the benchmark root" "$here/root.sh")
 
 # A file for the page cache to thrash on: random, so that it is read from
 # the disk, not from holes.

@@ -5,7 +5,8 @@
 # bookworm-backports.  Downloads the image, headers and kbuild packages
 # (through the mirror this machine's apt already uses) and unpacks them
 # under $(cache_dir)/kernel-<version>/, without installing anything on this
-# machine; prints that directory, which holds:
+# machine; prints that directory (and nothing else on standard output),
+# which holds:
 #
 #   kver          the kernel release
 #   vmlinuz       the image to boot
@@ -14,8 +15,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
+value_script
 
-log() { echo "[backports-kernel $(date +%T)] $*" >&2; }
+log() { echo "[backports-kernel $(date +%T)] $*"; }
 list=/etc/apt/sources.list.d/oomhook-backports.sources
 if [ -z "$(apt_uri bookworm-backports)" ]; then
 	mirror=$(apt_uri bookworm)
@@ -25,7 +27,7 @@ if [ -z "$(apt_uri bookworm-backports)" ]; then
 	[ "$(id -u)" -eq 0 ] || SUDO=sudo
 	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
 		"$mirror" | $SUDO tee "$list" >/dev/null
-	$SUDO apt-get update -q >&2
+	$SUDO apt-get update -q
 fi
 
 # linux-image-amd64 from backports names the current image package.
@@ -36,7 +38,7 @@ kver=${img#linux-image-}
 pkgver=$(apt-cache show "$img" | awk '/^Version:/ { print $2; exit }')
 dir=$(cache_dir)/kernel-$kver-$pkgver
 if [ -e "$dir/.complete" ]; then
-	echo "$dir"
+	print_value "$dir"
 	exit 0
 fi
 
@@ -47,7 +49,7 @@ base=${kver%-amd64}
 log "downloading $img and its headers"
 (cd "$dir/debs" && apt-get download -q "$img" "linux-headers-$kver" \
 	"linux-headers-$base-common" "linux-kbuild-$base" 2>&1 |
-	grep -v '^W: Download is performed unsandboxed' >&2) || true
+	grep -v '^W: Download is performed unsandboxed') || true
 for f in "$dir"/debs/*.deb; do
 	dpkg-deb -x "$f" "$dir/root"
 done
@@ -64,4 +66,4 @@ for f in vmlinuz modules/modules.order build/Makefile build/scripts/mod/modpost;
 done
 touch "$dir/.complete"
 log "ready in $(( $(date +%s) - start ))s: $kver"
-echo "$dir"
+print_value "$dir"

@@ -4,10 +4,48 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Where expensive artefacts are kept between runs, keyed by their inputs.
+# OOMHOOK_CACHE=$(mktemp -d) make check runs everything from an empty cache.
 cache_dir() {
 	local d=${OOMHOOK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oomhook}
 	mkdir -p "$d"
 	echo "$d"
+}
+
+# Where the Debian roots are kept (the benchmark's image, the package
+# test's root): the cache, unless OOMHOOK_ROOTS names another directory.
+# make check points it at an empty one, so that these cheap artefacts (about
+# a minute each) are built from nothing in every run.
+roots_dir() {
+	local d=${OOMHOOK_ROOTS:-$(cache_dir)}
+	mkdir -p "$d"
+	echo "$d"
+}
+
+# A script whose standard output is a value that callers take with $(...)
+# (a path) calls value_script first: from then on whatever it and the tools
+# it runs print goes to standard error, and print_value alone writes to
+# standard output.  mkfs.ext4 -d, for one, prints "Creating regular file"
+# on standard output despite -q.
+value_script() { exec 3>&1 1>&2; }
+print_value() { printf '%s\n' "$1" >&3; }
+
+# value_of WHAT COMMAND...: run a value script and print its value.  Its
+# standard output must be exactly one line naming an existing file or
+# directory; anything else fails, showing what it printed.
+value_of() {
+	local what=$1 out
+	shift
+	out=$("$@") || { echo "$what: failed" >&2; return 1; }
+	case $out in
+	*$'\n'* | "") ;;
+	*) if [ -e "$out" ]; then
+		printf '%s\n' "$out"
+		return 0
+	fi ;;
+	esac
+	echo "$what: standard output is not one line naming an existing path:" >&2
+	printf '%s\n' "$out" | head -n 5 | sed 's/^/  | /' >&2
+	return 1
 }
 
 # checkpatch.pl and kernel-doc from Debian's linux-source package,

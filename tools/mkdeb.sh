@@ -7,8 +7,11 @@
 #
 # Needs debhelper and dh-dkms.  The package is built from a copy of the
 # tree's files (tracked and new, as git sees them), so build output never
-# lands in the tree.  Prints the path of the .deb.
+# lands in the tree.  Prints the path of the .deb, and only that, on
+# standard output.
 set -euo pipefail
+# Everything but the path goes to standard error.
+exec 3>&1 1>&2
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mkdir -p "${1:-$top/..}" && cd "${1:-$top/..}" && pwd)
 ver=$(make -s --no-print-directory -C "$top" version)
@@ -30,9 +33,9 @@ else
 	(cd "$top" && find . -path ./.vm -prune -o -print0 | cpio -0 -pdm --quiet "$src")
 fi
 (cd "$src" && dpkg-buildpackage -b -us -uc >"$work/build.log" 2>&1) || {
-	cat "$work/build.log" >&2
+	cat "$work/build.log"
 	exit 1
 }
 deb=oomhook-dkms_${ver}_all.deb
 mv "$work/$deb" "$out/"
-echo "$out/$deb"
+echo "$out/$deb" >&3

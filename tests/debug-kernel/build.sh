@@ -9,16 +9,17 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../common.sh"
+value_script
 
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 hash=$(sha256sum "$here/config.fragment" | cut -c1-12)
 out=$(cache_dir)/debug-kernel-$ver-$hash
 if [ -e "$out/.complete" ]; then
-	echo "$out"
+	print_value "$out"
 	exit 0
 fi
 
-log() { echo "[debug-kernel $(date +%T)] $*" >&2; }
+log() { echo "[debug-kernel $(date +%T)] $*"; }
 start=$(date +%s)
 src=$(cache_dir)/linux-source-$ver
 if [ ! -e "$src/.complete" ]; then
@@ -33,10 +34,10 @@ fi
 rm -rf "$out"
 mkdir -p "$out"
 log "configuring in $out"
-make -s -C "$src" O="$out" tinyconfig >&2
+make -s -C "$src" O="$out" tinyconfig
 "$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
 	"$here/config.fragment" >/dev/null
-make -s -C "$src" O="$out" olddefconfig >&2
+make -s -C "$src" O="$out" olddefconfig
 
 # merge_config.sh drops what it does not know: check every line made it.
 missing=0
@@ -50,10 +51,10 @@ done <"$here/config.fragment"
 [ $missing = 0 ] || { log "config.fragment did not apply"; exit 1; }
 
 log "building bzImage and modules (-j$(nproc))"
-make -s -C "$src" O="$out" -j"$(nproc)" bzImage modules >&2 2>"$out/build.err" || {
-	tail -n 50 "$out/build.err" >&2
+make -s -C "$src" O="$out" -j"$(nproc)" bzImage modules 2>"$out/build.err" || {
+	tail -n 50 "$out/build.err"
 	exit 1
 }
 touch "$out/.complete"
 log "built in $(( $(date +%s) - start ))s: $(cat "$out/include/config/kernel.release")"
-echo "$out"
+print_value "$out"

@@ -19,7 +19,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../common.sh"
 # debootstrap, mount and chroot need root; keep this user's cache.
 if [ "$(id -u)" -ne 0 ]; then
-	exec sudo OOMHOOK_CACHE="$(cache_dir)" KVER="${KVER:-}" "$0" "$@"
+	exec sudo OOMHOOK_CACHE="$(cache_dir)" OOMHOOK_ROOTS="${OOMHOOK_ROOTS:-}" \
+		KVER="${KVER:-}" "$0" "$@"
 fi
 
 out=$(mkdir -p "$1" && cd "$1" && pwd)
@@ -36,7 +37,7 @@ check() {
 	if "$@"; then ok "$what"; else echo "not ok - $what"; fails=$((fails + 1)); fi
 }
 
-base=$("$here/root.sh" "$kver")
+base=$(value_of "the package root" "$here/root.sh" "$kver")
 work=$(mktemp -d)
 root=$work/root
 cleanup() {
@@ -110,7 +111,7 @@ check "make dkms-remove" in_root make -s -C /tmp/src/oomhook dkms-remove >/dev/n
 check_gone "make dkms-remove"
 
 echo "# 3. the oomhook-dkms package"
-deb=$("$top/tools/mkdeb.sh" "$work")
+deb=$(value_of "the package" "$top/tools/mkdeb.sh" "$work")
 cp "$deb" "$root/tmp/"
 debname=$(basename "$deb")
 check "apt install ./$debname builds for $kver" \
@@ -135,7 +136,7 @@ sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$next\"/" "$up/dkms.conf"
 	printf ' -- oomhook tests <oomhook@example.org>  %s\n\n' "$(date -R)"
 	cat "$top/debian/changelog"
 } >"$up/debian/changelog"
-updeb=$("$up/tools/mkdeb.sh" "$work")
+updeb=$(value_of "the upgraded package" "$up/tools/mkdeb.sh" "$work")
 cp "$updeb" "$root/tmp/"
 check "upgrade: apt install ./$(basename "$updeb")" \
 	in_root sh -c "cd /tmp && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ./$(basename "$updeb") >/tmp/upgrade.log 2>&1" ||

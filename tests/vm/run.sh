@@ -20,6 +20,9 @@
 #               Debian package: tests/package/test.sh) to load instead of
 #               the ones built here; they go where DKMS puts them
 #   VM_ACCEL    tcg (default) or kvm
+#   VM_JOBS     guests booted side by side (default 1; make check uses 2,
+#               one per core); a scenario with an "# alone:" line runs with
+#               no other guest beside it
 #   VM_TIMEOUT  seconds per guest (default 300; a scenario's "# timeout:"
 #               line may raise it)
 #   VM_APPEND   extra kernel command line
@@ -38,7 +41,7 @@ guest=$top/tests/guest
 # cached on first use; KASAN, lockdep, kmemleak, KUnit, fault injection.
 VM_KERNEL=${VM_KERNEL:-stock}
 if [ "$VM_KERNEL" = debug ]; then
-	dk=$("$top/tests/debug-kernel/build.sh")
+	dk=$(value_of "the debug kernel" "$top/tests/debug-kernel/build.sh")
 	KVER=$(cat "$dk/include/config/kernel.release")
 	KERNEL=$dk/arch/x86/boot/bzImage
 	KDIR=$dk
@@ -46,7 +49,7 @@ if [ "$VM_KERNEL" = debug ]; then
 	VM_APPEND="acpi=off panic_on_warn=1 ${VM_APPEND:-}"
 	ORDER=$guest/scenarios/ORDER.debug
 elif [ "$VM_KERNEL" = backports ]; then
-	bk=$("$top/tests/backports-kernel.sh")
+	bk=$(value_of "the 6.12 kernel" "$top/tests/backports-kernel.sh")
 	KVER=$(cat "$bk/kver")
 	KERNEL=$bk/vmlinuz
 	KDIR=$bk/build
@@ -61,6 +64,11 @@ KERNEL=${KERNEL:-/boot/vmlinuz-$KVER}
 KDIR=${KDIR:-/lib/modules/$KVER/build}
 MODSRC=${MODSRC:-/lib/modules/$KVER}
 VM_ACCEL=${VM_ACCEL:-tcg}
+VM_JOBS=${VM_JOBS:-1}
+case $VM_JOBS in
+[1-9] | [1-9][0-9]) ;;
+*) echo "VM_JOBS=$VM_JOBS: a number of guests, 1 or more" >&2; exit 1 ;;
+esac
 VM_TIMEOUT=${VM_TIMEOUT:-300}
 VM_APPEND=${VM_APPEND:-}
 WORK=${OOMHOOK_WORK:-$top/.vm}/$KVER
@@ -131,18 +139,27 @@ initrd=$WORK/initramfs.cpio.gz
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
 
 # ---- boot one guest per scenario -------------------------------------------
+# header S KEY: the value of scenario S's "# KEY: value" line, if any.
+header() {
+	sed -n "s/^# $2: *//p" "$guest/scenarios/$1.sh" | head -n 1
+}
+
 mem_of() {
 	local m
-	m=$(sed -n 's/^# mem: *\([0-9]*\).*/\1/p' "$guest/scenarios/$1.sh" | head -n 1)
-	echo "${m:-256}"
+	m=$(header "$1" mem)
+	echo "${m%% *}" | grep -x '[0-9][0-9]*' || echo 256
 }
 
 # A scenario's "# timeout: S" line raises the time its guest may take
 # (never lowers VM_TIMEOUT).
 timeout_of() {
 	local t
-	t=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$guest/scenarios/$1.sh" | head -n 1)
-	if [ -n "$t" ] && [ "$t" -gt "$VM_TIMEOUT" ]; then echo "$t"; else echo "$VM_TIMEOUT"; fi
+	t=$(header "$1" timeout)
+	t=${t%% *}
+	case $t in
+	'' | *[!0-9]*) echo "$VM_TIMEOUT" ;;
+	*) if [ "$t" -gt "$VM_TIMEOUT" ]; then echo "$t"; else echo "$VM_TIMEOUT"; fi ;;
+	esac
 }
 
 # Splats fail a run.  The kernel's own reports of an OOM ("invoked
@@ -164,14 +181,19 @@ splats() {
 accel_args=(-accel tcg)
 [ "$VM_ACCEL" = kvm ] && accel_args=(-accel kvm -cpu host)
 
-failed=()
-for s in "$@"; do
-	[ -f "$guest/scenarios/$s.sh" ] || { log "no scenario $s"; failed+=("$s"); continue; }
-	logf=$WORK/$s.log
-	start=$(date +%s)
-	log "scenario $s: booting ($(mem_of "$s") MB)"
-	set +e
+# A scenario's "# alone:" line (its reason follows) keeps other guests off
+# the machine while it runs: it measures time against a target.
+alone() {
+	[ -n "$(header "$1" alone)" ]
+}
+
+# boot S: run scenario S in a fresh guest; its verdict goes to $WORK/S.rc
+# (0 passed), what CI should see to $WORK/S.report.
+boot() {
+	local s=$1 logf=$WORK/$1.log rep=$WORK/$1.report t0 tmo qrc took sp
+	t0=$(date +%s)
 	tmo=$(timeout_of "$s")
+	set +e
 	timeout --foreground "$tmo" qemu-system-x86_64 "${accel_args[@]}" \
 		-smp 2 -m "$(mem_of "$s")" -nographic -no-reboot \
 		-kernel "$KERNEL" -initrd "$initrd" \
@@ -179,19 +201,60 @@ for s in "$@"; do
 		</dev/null >"$logf" 2>&1
 	qrc=$?
 	set -e
-	took=$(( $(date +%s) - start ))
+	took=$(( $(date +%s) - t0 ))
 	sp=$(splats "$logf")
 	if grep -q "OOMHOOK-RESULT: $s PASS" "$logf" && [ -z "$sp" ]; then
-		log "PASS $s (${took}s)"
-		sed -n '/OOMHOOK-BEGIN/,/OOMHOOK-DMESG-BEGIN/p' "$logf" | grep -E '^(# |ok )' | sed 's/^/    /'
+		{
+			log "PASS $s (${took}s)"
+			sed -n '/OOMHOOK-BEGIN/,/OOMHOOK-DMESG-BEGIN/p' "$logf" |
+				grep -E '^(# |ok )' | sed 's/^/    /' || true
+		} >"$rep"
+		echo 0 >"$WORK/$s.rc"
 	else
-		[ $qrc = 124 ] && log "scenario $s timed out after ${tmo}s"
-		[ -n "$sp" ] && { log "kernel splat in $s:"; echo "$sp" | head -n 20; }
-		log "FAIL $s (${took}s); guest log ($logf):"
-		tr -d '\r' <"$logf" | tail -n 150
-		failed+=("$s")
+		{
+			[ $qrc = 124 ] && log "scenario $s timed out after ${tmo}s"
+			[ -n "$sp" ] && { log "kernel splat in $s:"; echo "$sp" | head -n 20; }
+			log "FAIL $s (${took}s); guest log ($logf):"
+			tr -d '\r' <"$logf" | tail -n 150
+		} >"$rep"
+		echo 1 >"$WORK/$s.rc"
 	fi
+}
+
+# VM_JOBS guests at a time; each is reported as it ends.
+declare -A running=()
+failed=()
+reap() {
+	local pid s
+	while :; do
+		for pid in "${!running[@]}"; do
+			s=${running[$pid]}
+			if [ -e "$WORK/$s.rc" ] || ! kill -0 "$pid" 2>/dev/null; then
+				wait "$pid" || true
+				unset "running[$pid]"
+				cat "$WORK/$s.report" 2>/dev/null || log "FAIL $s: no report"
+				[ "$(cat "$WORK/$s.rc" 2>/dev/null)" = 0 ] || failed+=("$s")
+				return
+			fi
+		done
+		sleep 1
+	done
+}
+# drain N: reap until at most N guests run.
+drain() {
+	while [ ${#running[@]} -gt "$1" ]; do reap; done
+}
+for s in "$@"; do
+	[ -f "$guest/scenarios/$s.sh" ] || { log "no scenario $s"; failed+=("$s"); continue; }
+	rm -f "$WORK/$s.rc" "$WORK/$s.report"
+	if alone "$s"; then drain 0; fi
+	drain $((VM_JOBS - 1))
+	log "scenario $s: booting ($(mem_of "$s") MB)"
+	boot "$s" &
+	running[$!]=$s
+	if alone "$s"; then drain 0; fi
 done
+drain 0
 
 # CI shows the end of the output: repeat what failed, briefly, last.
 if [ ${#failed[@]} -ne 0 ]; then
