@@ -26,6 +26,24 @@
  * executed, immutable, append-only, swap files, or locked by a writer are
  * skipped.
  *
+ * Nothing outside the opt-in is ever destroyed:
+ *
+ * - A file with more than one link has, or may have, a name outside the
+ *   opted-in directory (ccache's hard_link mode, cp -al snapshots, local git
+ *   clones): it is skipped, and the count is checked again under the
+ *   file's lock, which link() and unlink() take too.
+ * - A file is freed only if, under the lock of the directory the walk found
+ *   it in, it is still in that directory and that directory is still below
+ *   the opted-in one: a file or directory renamed out of the tree between
+ *   the walk and the free is left alone where it went.  The file's own lock
+ *   is taken before the directory's is let go, and keeps it from moving
+ *   while it is truncated.
+ * - A file that is mapped (POSIX shared memory in /dev/shm, an extracted
+ *   library in /tmp) or open for writing is skipped unless free_in_use is
+ *   set: truncating it would SIGBUS its users, a kill that bypasses every
+ *   rule.  Both are checked again under the file's lock; a process that
+ *   maps or opens the file after that check still races with the free.
+ *
  * Paths are resolved against the root directory of the process that wrote
  * them (so a chrooted or containerized administrator means what they see),
  * again at every event: a directory that went away is counted, not an error,
@@ -83,6 +101,8 @@
 #define TMPFS_WORD_MAX		16
 /* inode->i_blocks counts 512-byte units. */
 #define TMPFS_BLOCK_SHIFT	9
+/* The only link count at which a file has no name outside the opt-in. */
+#define TMPFS_ONE_LINK		1
 
 enum tmpfs_kind {
 	TMPFS_ADD,
@@ -133,6 +153,8 @@ static struct oomhook_knob tmpfs_scan_max =
 static struct oomhook_knob tmpfs_min_free_mb =
 	OOMHOOK_KNOB_INIT(min_free_mb, TMPFS_MIN_FREE_DEFAULT, 0,
 			  TMPFS_MIN_FREE_LIMIT, false);
+static struct oomhook_knob tmpfs_free_in_use =
+	OOMHOOK_KNOB_INIT(free_in_use, 0, 0, 1, true);
 
 enum tmpfs_stat {
 	TMPFS_STAT_EVENTS,
@@ -143,6 +165,9 @@ enum tmpfs_stat {
 	TMPFS_STAT_BYTES_FREED,
 	TMPFS_STAT_BUSY_SKIPPED,
 	TMPFS_STAT_DIRS_MISSING,
+	TMPFS_STAT_LINKED_SKIPPED,
+	TMPFS_STAT_IN_USE_SKIPPED,
+	TMPFS_STAT_MOVED_SKIPPED,
 	TMPFS_NR_STATS,
 };
 
@@ -155,6 +180,9 @@ static const char * const tmpfs_stat_names[TMPFS_NR_STATS] = {
 	[TMPFS_STAT_BYTES_FREED] = "bytes_freed",
 	[TMPFS_STAT_BUSY_SKIPPED] = "busy_skipped",
 	[TMPFS_STAT_DIRS_MISSING] = "dirs_missing",
+	[TMPFS_STAT_LINKED_SKIPPED] = "linked_skipped",
+	[TMPFS_STAT_IN_USE_SKIPPED] = "in_use_skipped",
+	[TMPFS_STAT_MOVED_SKIPPED] = "moved_skipped",
 };
 
 static atomic_long_t tmpfs_stats[TMPFS_NR_STATS];
@@ -257,12 +285,16 @@ EXPORT_SYMBOL_IF_KUNIT(oomhook_tmpfs_sort);
  * @scan_max: entries this event may look at.
  * @scanned: entries looked at.
  * @limited: the walk stopped early (scan_max or the deadline).
+ * @free_in_use: free mapped files and files open for writing too.
  * @dir: the configured entry being walked, for the report.
  * @name: the entry the actor took.
  * @namelen: its length.
  * @got: the actor took an entry in this call.
  * @set: the files to free, ranked.
  * @file: the files in @set, slot for slot.
+ * @parent: the directory each file was found in.
+ * @opt_root: the opted-in directory each file was found below (the
+ *	configured entry, or the marked directory of a search entry).
  * @from: the configured entry each file was found under.
  */
 struct tmpfs_walk {
@@ -272,12 +304,15 @@ struct tmpfs_walk {
 	unsigned int scan_max;
 	unsigned int scanned;
 	bool limited;
+	bool free_in_use;
 	unsigned int dir;
 	char name[NAME_MAX + 1];
 	int namelen;
 	bool got;
 	struct oomhook_tmpfs_set set;
 	struct path file[OOMHOOK_TMPFS_SET_MAX];
+	struct dentry *parent[OOMHOOK_TMPFS_SET_MAX];
+	struct dentry *opt_root[OOMHOOK_TMPFS_SET_MAX];
 	u8 from[OOMHOOK_TMPFS_SET_MAX];
 };
 
@@ -315,8 +350,42 @@ static s64 tmpfs_used_ns(const struct inode *inode)
 	return max(timespec64_to_ns(&atime), timespec64_to_ns(&mtime));
 }
 
-static void tmpfs_consider(struct tmpfs_walk *w, struct vfsmount *mnt,
-			   struct dentry *dentry)
+/* Mapped, or open for writing: freeing it would SIGBUS somebody. */
+static bool tmpfs_in_use(struct inode *inode)
+{
+	return mapping_mapped(inode->i_mapping) ||
+	       atomic_read(&inode->i_writecount) > 0;
+}
+
+/*
+ * Whether the walk may offer @inode at all; checked again under the locks
+ * when it is freed (tmpfs_free_one()).
+ */
+static bool tmpfs_may_free(struct tmpfs_walk *w, struct inode *inode)
+{
+	if (READ_ONCE(inode->i_nlink) != TMPFS_ONE_LINK) {
+		tmpfs_count(TMPFS_STAT_LINKED_SKIPPED, 1);
+		return false;
+	}
+	if (!w->free_in_use && tmpfs_in_use(inode)) {
+		tmpfs_count(TMPFS_STAT_IN_USE_SKIPPED, 1);
+		return false;
+	}
+	return true;
+}
+
+static void tmpfs_put_slot(struct tmpfs_walk *w, unsigned int slot)
+{
+	if (!w->file[slot].dentry)
+		return;
+	path_put(&w->file[slot]);
+	dput(w->parent[slot]);
+	dput(w->opt_root[slot]);
+	w->file[slot].dentry = NULL;
+}
+
+static void tmpfs_consider(struct tmpfs_walk *w, const struct path *dir,
+			   struct dentry *opt_root, struct dentry *dentry)
 {
 	struct inode *inode = d_inode(dentry);
 	struct oomhook_tmpfs_key key = {
@@ -326,13 +395,16 @@ static void tmpfs_consider(struct tmpfs_walk *w, struct vfsmount *mnt,
 	};
 	int slot;
 
+	if (!key.bytes || !tmpfs_may_free(w, inode))
+		return;
 	slot = oomhook_tmpfs_offer(&w->set, w->order, &key);
 	if (slot < 0)
 		return;
-	if (w->file[slot].dentry)
-		path_put(&w->file[slot]);
-	w->file[slot].mnt = mntget(mnt);
+	tmpfs_put_slot(w, slot);
+	w->file[slot].mnt = mntget(dir->mnt);
 	w->file[slot].dentry = dget(dentry);
+	w->parent[slot] = dget(dir->dentry);
+	w->opt_root[slot] = dget(opt_root);
 	w->from[slot] = w->dir;
 }
 
@@ -345,19 +417,20 @@ static bool tmpfs_walk_stop(struct tmpfs_walk *w)
 }
 
 /*
- * Walk @dir: its regular files are candidates when @opted (the directory is
- * an "add" entry, below one, or marked), its subdirectories are walked in
- * turn.  Symlinks, special files and mount points are passed over.
+ * Walk @dir: its regular files are candidates when @opt_root is set (the
+ * opted-in directory it is at or below: an "add" entry, or a marked
+ * directory), its subdirectories are walked in turn.  Symlinks, special
+ * files and mount points are passed over.
  */
 static void tmpfs_walk_dir(struct tmpfs_walk *w, const struct path *dir,
-			   unsigned int depth, bool opted)
+			   unsigned int depth, struct dentry *opt_root)
 {
 	struct file *f;
 
 	if (tmpfs_walk_stop(w))
 		return;
-	if (!opted && oomhook_marked(dir->dentry, TMPFS_MARKER))
-		opted = true;
+	if (!opt_root && oomhook_marked(dir->dentry, TMPFS_MARKER))
+		opt_root = dir->dentry;
 	f = dentry_open(dir, O_RDONLY | O_DIRECTORY, current_cred());
 	if (IS_ERR(f))
 		return;
@@ -370,6 +443,8 @@ static void tmpfs_walk_dir(struct tmpfs_walk *w, const struct path *dir,
 		if (iterate_dir(f, &w->ctx) < 0 || !w->got)
 			break;
 		w->scanned++;
+		/* A long walk in a worker must not hog its CPU. */
+		cond_resched();
 		child = lookup_one_len_unlocked(w->name, dir->dentry,
 						w->namelen);
 		if (IS_ERR(child))
@@ -379,9 +454,9 @@ static void tmpfs_walk_dir(struct tmpfs_walk *w, const struct path *dir,
 				struct path sub = { .mnt = dir->mnt,
 						    .dentry = child };
 
-				tmpfs_walk_dir(w, &sub, depth + 1, opted);
-			} else if (d_is_reg(child) && opted) {
-				tmpfs_consider(w, dir->mnt, child);
+				tmpfs_walk_dir(w, &sub, depth + 1, opt_root);
+			} else if (d_is_reg(child) && opt_root) {
+				tmpfs_consider(w, dir, opt_root, child);
 			}
 		}
 		dput(child);
@@ -409,52 +484,93 @@ static int tmpfs_truncate(struct dentry *dentry)
 }
 
 /*
- * Unlink @dentry if it is still where it was found.  The parent's lock is
- * only tried; vfs_unlink() takes the file's own lock, which we held a moment
- * ago, and is not attempted while somebody holds it.
+ * Whether the file in slot @s is still where the walk found it: a name in
+ * the same directory, and that directory still below the opted-in one
+ * (marked still, for a search entry).  Called with the directory locked, so
+ * that no rename moves the file out or in meanwhile.
  */
-static void tmpfs_unlink(struct dentry *dentry)
+static bool tmpfs_still_there(const struct tmpfs_walk *w, unsigned int s)
 {
-	struct dentry *parent = dget_parent(dentry);
-	struct inode *dir = d_inode(parent);
+	struct dentry *dentry = w->file[s].dentry, *parent = w->parent[s];
 
-	if (inode_trylock(dir)) {
-		if (dentry->d_parent == parent && !d_unhashed(dentry) &&
-		    !inode_is_locked(d_inode(dentry)))
-			vfs_unlink(OOMHOOK_NOP_IDMAP, dir, dentry, NULL);
-		inode_unlock(dir);
-	}
-	dput(parent);
+	lockdep_assert_held(&d_inode(parent)->i_rwsem);
+	if (dentry->d_parent != parent || d_unhashed(dentry))
+		return false;
+	if (!is_subdir(parent, w->opt_root[s]))
+		return false;
+	return tmpfs_snap[w->from[s]].kind == TMPFS_ADD ||
+	       oomhook_marked(w->opt_root[s], TMPFS_MARKER);
 }
 
-/* Truncate (and unlink) one file; returns the bytes it gave back. */
-static u64 tmpfs_free_one(const struct path *file, enum tmpfs_mode mode)
+/*
+ * Truncate (and unlink) the file in slot @s; returns the bytes it gave back.
+ *
+ * The directory's lock is held for the checks and taken again for the
+ * unlink, not across the truncation: truncating a large file takes long,
+ * and others (a rename elsewhere in the directory) must not wait for it.
+ * Holding the file's own lock is enough meanwhile: link(), unlink() and
+ * the rename of a file all take it, so the file cannot gain a name or move
+ * while it is truncated.  Every lock is only tried: a task holding one may
+ * be allocating, which is what this policy runs against.  vfs_unlink()
+ * takes the file's lock, which we held a moment ago, and is not attempted
+ * while somebody holds it.
+ */
+static u64 tmpfs_free_one(struct tmpfs_walk *w, unsigned int s,
+			  enum tmpfs_mode mode)
 {
-	struct dentry *dentry = file->dentry;
+	struct dentry *dentry = w->file[s].dentry;
+	struct vfsmount *mnt = w->file[s].mnt;
+	struct inode *dir = d_inode(w->parent[s]);
 	struct inode *inode = d_inode(dentry);
+	enum tmpfs_stat skip = TMPFS_STAT_BUSY_SKIPPED;
 	blkcnt_t before, after;
 	int ret;
 
-	if (d_unhashed(dentry) || tmpfs_untouchable(inode))
-		goto busy;
-	if (mnt_want_write(file->mnt))
-		goto busy;
-	if (!inode_trylock(inode)) {
-		mnt_drop_write(file->mnt);
-		goto busy;
+	if (tmpfs_untouchable(inode) || mnt_want_write(mnt))
+		goto skip;
+	if (!inode_trylock(dir))
+		goto drop_write;
+	if (!tmpfs_still_there(w, s)) {
+		skip = TMPFS_STAT_MOVED_SKIPPED;
+		goto unlock_dir;
+	}
+	if (!inode_trylock(inode))
+		goto unlock_dir;
+	inode_unlock(dir);
+	/* link(), unlink(), rename() and the checks below hold the file's lock. */
+	if (tmpfs_untouchable(inode))
+		goto unlock_inode;
+	if (inode->i_nlink != TMPFS_ONE_LINK) {
+		skip = TMPFS_STAT_LINKED_SKIPPED;
+		goto unlock_inode;
+	}
+	if (!w->free_in_use && tmpfs_in_use(inode)) {
+		skip = TMPFS_STAT_IN_USE_SKIPPED;
+		goto unlock_inode;
 	}
 	before = inode->i_blocks;
 	ret = tmpfs_truncate(dentry);
 	after = inode->i_blocks;
 	inode_unlock(inode);
-	if (!ret && mode == TMPFS_MODE_DELETE)
-		tmpfs_unlink(dentry);
-	mnt_drop_write(file->mnt);
+	if (!ret && mode == TMPFS_MODE_DELETE && inode_trylock(dir)) {
+		if (tmpfs_still_there(w, s) && !inode_is_locked(inode))
+			vfs_unlink(OOMHOOK_NOP_IDMAP, dir, dentry, NULL);
+		inode_unlock(dir);
+	}
+	mnt_drop_write(mnt);
 	if (ret || after >= before)
 		return 0;
 	return (u64)(before - after) << TMPFS_BLOCK_SHIFT;
-busy:
-	tmpfs_count(TMPFS_STAT_BUSY_SKIPPED, 1);
+
+unlock_inode:
+	inode_unlock(inode);
+	goto drop_write;
+unlock_dir:
+	inode_unlock(dir);
+drop_write:
+	mnt_drop_write(mnt);
+skip:
+	tmpfs_count(skip, 1);
 	return 0;
 }
 
@@ -530,6 +646,7 @@ static int tmpfs_handle(const struct oomhook_event *ev,
 	w->ev = ev;
 	w->order = READ_ONCE(tmpfs_order);
 	w->scan_max = oomhook_knob_get(&tmpfs_scan_max);
+	w->free_in_use = oomhook_knob_get(&tmpfs_free_in_use);
 	for (i = 0; i < nr && !w->limited; i++) {
 		struct path dir;
 
@@ -541,7 +658,8 @@ static int tmpfs_handle(const struct oomhook_event *ev,
 		if (tmpfs_is_tmpfs(&dir)) {
 			w->dir = i;
 			tmpfs_walk_dir(w, &dir, 0,
-				       tmpfs_snap[i].kind == TMPFS_ADD);
+				       tmpfs_snap[i].kind == TMPFS_ADD ?
+				       dir.dentry : NULL);
 		} else {
 			tmpfs_count(TMPFS_STAT_DIRS_MISSING, 1);
 		}
@@ -563,7 +681,7 @@ static int tmpfs_handle(const struct oomhook_event *ev,
 		if (ev->dry_run)
 			bytes = w->set.key[s].bytes;
 		else
-			bytes = tmpfs_free_one(&w->file[s], mode);
+			bytes = tmpfs_free_one(w, s, mode);
 		if (!bytes)
 			continue;
 		done += bytes;
@@ -586,7 +704,7 @@ static int tmpfs_handle(const struct oomhook_event *ev,
 	}
 
 	for (i = 0; i < w->set.nr; i++)
-		path_put(&w->file[i]);
+		tmpfs_put_slot(w, i);
 	for (i = 0; i < nr; i++)
 		path_put(&tmpfs_snap[i].root);
 	return 0;
@@ -863,6 +981,8 @@ module_param_cb(scan_max, &oomhook_knob_param_ops, &tmpfs_scan_max, 0444);
 MODULE_PARM_DESC(scan_max, "Directory entries looked at per event, 1-65536. Default 4096.");
 module_param_cb(min_free_mb, &oomhook_knob_param_ops, &tmpfs_min_free_mb, 0444);
 MODULE_PARM_DESC(min_free_mb, "Free at least this many MB per event, 0-65536. Default 64.");
+module_param_cb(free_in_use, &oomhook_knob_param_ops, &tmpfs_free_in_use, 0444);
+MODULE_PARM_DESC(free_in_use, "Free files that are mapped or open for writing too (their users get SIGBUS). Default 0.");
 
 static ssize_t dirs_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
@@ -897,6 +1017,7 @@ static struct attribute *tmpfs_attrs[] = {
 	&tmpfs_knob_mode.attr.attr,
 	&tmpfs_scan_max.attr.attr,
 	&tmpfs_min_free_mb.attr.attr,
+	&tmpfs_free_in_use.attr.attr,
 	&stats_attr.attr,
 	NULL,
 };

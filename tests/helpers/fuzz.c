@@ -42,6 +42,7 @@ static const struct target targets[] = {
 	{ "policies/tmpfs/mode", 1, 0 },
 	{ "policies/tmpfs/scan_max", 1, 65536 },
 	{ "policies/tmpfs/min_free_mb", 0, 65536 },
+	{ "policies/tmpfs/free_in_use", 0, 1 },
 	{ "policies/freeze/thaw_pressure_pct", 0, 100 },
 	{ "policies/freeze/thaw_min_free_mb", 0, 65536 },
 	{ "policies/freeze/thaw_after_ms", 500, 86400000 },

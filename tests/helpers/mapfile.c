@@ -4,15 +4,20 @@
  * through the mapping, then hold the file open and mapped until killed.
  *
  *   mapfile PATH MB READY
+ *   mapfile PATH ro READY
  *
- * READY receives "ready <pid>" once every page is written.  SIGBUS is
- * ignored-by-design: the process never touches the mapping again, so it
- * survives the file being truncated under it.
+ * With "ro", PATH must exist: it is mapped read-only and every page read,
+ * then the file is closed, so it is mapped but open for nobody (as a shared
+ * library is).  READY receives "ready <pid>" once every page is touched.
+ * SIGBUS is ignored-by-design: the process never touches the mapping again,
+ * so it survives the file being truncated under it.
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MB (1024UL * 1024UL)
@@ -21,6 +26,8 @@ int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	unsigned long size, off;
+	volatile char sum = 0;
+	struct stat st;
 	FILE *ready;
 	char *p;
 	int fd;
@@ -28,6 +35,23 @@ int main(int argc, char **argv)
 	if (argc != 4) {
 		fprintf(stderr, "usage: mapfile PATH MB READY\n");
 		return 2;
+	}
+	if (!strcmp(argv[2], "ro")) {
+		fd = open(argv[1], O_RDONLY);
+		if (fd < 0 || fstat(fd, &st)) {
+			perror(argv[1]);
+			return 1;
+		}
+		size = st.st_size;
+		p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
+		close(fd);
+		for (off = 0; off < size; off += page)
+			sum += p[off];
+		goto done;
 	}
 	size = strtoul(argv[2], NULL, 0) * MB;
 	fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -42,6 +66,7 @@ int main(int argc, char **argv)
 	}
 	for (off = 0; off < size; off += page)
 		p[off] = 1;
+done:
 	ready = fopen(argv[3], "w");
 	if (!ready) {
 		perror(argv[3]);

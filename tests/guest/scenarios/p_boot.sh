@@ -22,7 +22,7 @@ options oomhook policy=tmpfs,memcg psi=/:some:150000:1000000
 options oomhook_memcg subtree=/
 options oomhook_tmpfs search_dirs=/dev/shm
 options oomhook enabled=1 dry_run=0 cooldown_ms=5000 budget_ms=2000 hold_ms=4000
-options oomhook_tmpfs dirs=/dev/shm/scratch order=lru mode=truncate scan_max=100 min_free_mb=8
+options oomhook_tmpfs dirs=/dev/shm/scratch order=lru mode=truncate scan_max=100 min_free_mb=8 free_in_use=1
 options oomhook_freeze thaw_pressure_pct=5 thaw_after_ms=2000 thaw_min_free_mb=32 max_frozen_ms=30000 min_reclaim_mb=2
 CONF
 
@@ -55,7 +55,7 @@ check "memcg subtree" reads $OH/policies/memcg/subtree "/;"
 check "tmpfs dirs" reads $T/dirs "add /dev/shm/scratch;search /dev/shm;"
 check "tmpfs order" reads $T/order "largest [lru];"
 check "tmpfs mode" reads $T/mode "delete [truncate];"
-for kv in scan_max=100 min_free_mb=8; do
+for kv in scan_max=100 min_free_mb=8 free_in_use=1; do
 	check "tmpfs ${kv%=*} reads ${kv#*=}" reads $T/${kv%=*} "${kv#*=};"
 done
 for kv in thaw_pressure_pct=5 thaw_after_ms=2000 thaw_min_free_mb=32 \
