@@ -8,11 +8,16 @@
  *   OOMHOOK_HAVE_MNT_IDMAP     VFS calls take a struct mnt_idmap (6.3)
  *   OOMHOOK_HAVE_INODE_TIME    inode timestamps behind accessors (6.6);
  *                              the fields themselves are gone in 6.7
+ *   OOMHOOK_HAVE_SHRINKER_ALLOC  shrinkers are allocated by the core
+ *                              (shrinker_alloc(), 6.7); register_shrinker()
+ *                              is gone
  */
 #ifndef _OOMHOOK_COMPAT_H
 #define _OOMHOOK_COMPAT_H
 
+#include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/shrinker.h>
 #include <linux/time64.h>
 
 #ifdef OOMHOOK_HAVE_MNT_IDMAP
@@ -41,5 +46,55 @@ static inline struct timespec64 oomhook_inode_mtime(const struct inode *inode)
 	return inode->i_mtime;
 #endif
 }
+
+/* A shrinker's ->count_objects() or ->scan_objects(). */
+typedef unsigned long (*oomhook_shrink_fn)(struct shrinker *,
+					   struct shrink_control *);
+
+/*
+ * A shrinker with these callbacks, registered; NULL-free: an ERR_PTR on
+ * failure.  Release with oomhook_shrinker_unregister().
+ */
+#ifdef OOMHOOK_HAVE_SHRINKER_ALLOC
+static inline struct shrinker *
+oomhook_shrinker_register(oomhook_shrink_fn count, oomhook_shrink_fn scan,
+			  const char *name)
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void oomhook_shrinker_unregister(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+static inline struct shrinker *
+oomhook_shrinker_register(oomhook_shrink_fn count, oomhook_shrink_fn scan,
+			  const char *name)
+{
+	/* One per module that includes this; oomhook.ko has one doorbell. */
+	static struct shrinker s;
+	int ret;
+
+	s.count_objects = count;
+	s.scan_objects = scan;
+	s.seeks = DEFAULT_SEEKS;
+	ret = register_shrinker(&s, "%s", name);
+	return ret ? ERR_PTR(ret) : &s;
+}
+
+static inline void oomhook_shrinker_unregister(struct shrinker *s)
+{
+	unregister_shrinker(s);
+}
+#endif
 
 #endif /* _OOMHOOK_COMPAT_H */

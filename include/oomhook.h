@@ -13,6 +13,17 @@
  * Policies never touch the cgroup hierarchy directly: the core offers the
  * primitives (victim selection, killing a cgroup) so that dry-run mode,
  * deadlines and "one victim in flight" are enforced in one place.
+ *
+ * Where a policy runs.  At a global OOM the core runs a policy flagged
+ * %OOMHOOK_POLICY_ATOMIC synchronously in the OOM notifier, the way the
+ * kernel's own killer decides: with oom_lock held, under memory exhaustion,
+ * so its ->handle() must not sleep, allocate, take a sleeping lock or do
+ * VFS.  oomhook_select_cgroup() and oomhook_kill_cgroup() follow those rules
+ * and are all such a policy needs.  Every other policy (one that reads or
+ * writes files: tmpfs, freeze) runs in the core's worker, with budget_ms
+ * for its part of the decision, while the notifier waits.  PSI events run
+ * every policy in the worker.  (Before December 2026 every policy ran in the
+ * worker; a policy that sets no flag keeps doing so.)
  */
 #ifndef _OOMHOOK_H
 #define _OOMHOOK_H
@@ -26,11 +37,16 @@
 #include <linux/sysfs.h>
 #include <linux/types.h>
 
+struct cgroup;
 struct dentry;
 
 /* Longest policy name, including the terminating NUL. */
 #define OOMHOOK_NAME_MAX	16
-/* Longest cgroup path oomhook handles, including the terminating NUL. */
+/*
+ * Longest cgroup path oomhook shows or takes as configuration, including the
+ * terminating NUL.  Selection has no such limit: it works on cgroups, and a
+ * longer path is only cut short where it is shown.
+ */
 #define OOMHOOK_PATH_MAX	512
 /* Most policies in one chain. */
 #define OOMHOOK_CHAIN_MAX	4
@@ -75,19 +91,24 @@ enum oomhook_action {
  * @start_ns: ktime_get_ns() when the trigger fired.
  * @deadline_ns: ktime_get_ns() value after which the policy must give up
  *	(see oomhook_event_expired()).
+ * @scope_cgrp: the cgroup @scope names; selection stays within it.
  * @dry_run: decide and report, change nothing.  The core's primitives
  *	(oomhook_kill_cgroup()) honour it; a policy that acts by its own
  *	means must check it.
+ * @atomic: ->handle() is called in the OOM notifier (only for policies
+ *	flagged %OOMHOOK_POLICY_ATOMIC): no sleeping, no allocation.
  *
  * The event is owned by the core and valid only during ->handle().
  */
 struct oomhook_event {
 	enum oomhook_source source;
 	char scope[OOMHOOK_PATH_MAX];
+	struct cgroup *scope_cgrp;
 	u64 wanted;
 	u64 start_ns;
 	u64 deadline_ns;
 	bool dry_run;
+	bool atomic;
 };
 
 /**
@@ -117,7 +138,10 @@ struct oomhook_result {
  *
  * The markers are the xattrs systemd writes for ManagedOOMPreference=, in
  * their user. or trusted. forms; a cgroup inherits its nearest marked
- * ancestor's class.
+ * ancestor's class.  A trusted.* marker (which only CAP_SYS_ADMIN can set)
+ * always counts; a user.* marker counts only on a cgroup owned by root, as
+ * systemd-oomd reads them: a user who owns a delegated subtree cannot
+ * exempt their own cgroups.
  */
 enum oomhook_class {
 	OOMHOOK_CLASS_PREFER,
@@ -128,24 +152,35 @@ enum oomhook_class {
 
 /**
  * struct oomhook_candidate - a cgroup that may be chosen as a victim
- * @path: cgroup path, relative to the cgroup2 root, starting with '/'.
+ * @path: cgroup path, relative to the cgroup2 root, starting with '/'
+ *	(filled in for the chosen cgroup only; cut short if longer than
+ *	%OOMHOOK_PATH_MAX).
+ * @cgrp: the cgroup; the core holds a reference until the event ends.
+ * @id: its cgroup id (the inode number of its directory).
  * @class: see &enum oomhook_class.
  * @usage: memory.current + memory.swap.current, in bytes.
- * @protection: max(memory.min, memory.low), in bytes.
+ * @protection: the larger of its effective memory.min and memory.low, in
+ *	bytes: what its ancestors let it keep, not what it configured.
  * @oom_group: memory.oom.group is set: the cgroup is one unit with its
  *	descendants.
  * @root: the root cgroup.
  * @holds_pid1: PID 1's cgroup or one of its ancestors.
  * @populated: the cgroup (or its subtree) has tasks.
  * @pending: killed earlier and still exiting.
- * @frozen: cgroup.freeze is set on it (by an administrator or a policy);
- *	still eligible, unless the caller asks for %OOMHOOK_SELECT_UNFROZEN.
+ * @frozen: cgroup.freeze is set on it or on an ancestor (by an
+ *	administrator or a policy); still eligible, unless the caller asks
+ *	for %OOMHOOK_SELECT_UNFROZEN.
  *
- * Only populated cgroups that are none of root, holds_pid1, pending or
- * OOMHOOK_CLASS_OMIT are eligible.
+ * The unit of a victim is a memory cgroup: a cgroup with the memory
+ * controller and no child that has it, or one with memory.oom.group set.
+ * Its descendants without the memory controller are part of it (their
+ * memory is charged to it).  Only populated units that are none of root,
+ * holds_pid1, pending or OOMHOOK_CLASS_OMIT are eligible.
  */
 struct oomhook_candidate {
 	char path[OOMHOOK_PATH_MAX];
+	struct cgroup *cgrp;
+	u64 id;
 	enum oomhook_class class;
 	u64 usage;
 	u64 protection;
@@ -160,16 +195,27 @@ struct oomhook_candidate {
 /* oomhook_select_cgroup() flag: pass over cgroups with cgroup.freeze set. */
 #define OOMHOOK_SELECT_UNFROZEN		0x1
 
+/*
+ * &struct oomhook_policy flag: ->handle() keeps the OOM notifier's rules (no
+ * sleeping, no allocation, no VFS), so the core calls it synchronously at a
+ * global OOM instead of handing the event to its worker.
+ */
+#define OOMHOOK_POLICY_ATOMIC		0x1
+
 /**
  * struct oomhook_policy - a way of answering memory exhaustion
  * @name: unique name, [a-z0-9_] only; selects the policy and autoloads
  *	the module aliased "oomhook-policy-<name>".
  * @owner: the module providing the policy (THIS_MODULE).
- * @handle: mandatory.  Called from the core's worker, one event at a time
- *	(calls are serialized), in process context with PF_MEMALLOC set: it
- *	may sleep and allocate, but must stay within @ev's deadline and may
- *	not wait for memory to be freed.  Returns 0 with @res filled in
- *	(OOMHOOK_ACT_NONE when it found nothing to do) or a negative errno.
+ * @flags: %OOMHOOK_POLICY_ATOMIC, or 0.
+ * @handle: mandatory.  Called one event at a time (calls are serialized).
+ *	Without %OOMHOOK_POLICY_ATOMIC: from the core's worker, in process
+ *	context with PF_MEMALLOC set: it may sleep and allocate, but must
+ *	stay within @ev's deadline and may not wait for memory to be freed.
+ *	With it: at a global OOM from the OOM notifier (@ev->atomic), where
+ *	it must not sleep, allocate or do VFS; otherwise from the worker.
+ *	Returns 0 with @res filled in (OOMHOOK_ACT_NONE when it found
+ *	nothing to do) or a negative errno.
  * @groups: optional sysfs attributes, shown in
  *	/sys/kernel/oomhook/policies/<name>/ while the policy is registered.
  * @list: private to the core.
@@ -182,6 +228,7 @@ struct oomhook_candidate {
 struct oomhook_policy {
 	char name[OOMHOOK_NAME_MAX];
 	struct module *owner;
+	unsigned int flags;
 	int (*handle)(const struct oomhook_event *ev,
 		      struct oomhook_result *res);
 	const struct attribute_group **groups;
@@ -198,8 +245,9 @@ int oomhook_register_policy(struct oomhook_policy *policy);
 void oomhook_unregister_policy(struct oomhook_policy *policy);
 
 bool oomhook_event_expired(const struct oomhook_event *ev);
-int oomhook_select_cgroup(const struct oomhook_event *ev, const char *subtree,
-			  unsigned int flags, struct oomhook_candidate *victim);
+int oomhook_select_cgroup(const struct oomhook_event *ev,
+			  struct cgroup *subtree, unsigned int flags,
+			  struct oomhook_candidate *victim);
 int oomhook_kill_cgroup(const struct oomhook_event *ev,
 			const struct oomhook_candidate *victim,
 			struct oomhook_result *res);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the decision state machine (module/sm.c), with time injected.
- * One victim or decision in flight, the bounded hold, fallbacks and their
+ * One victim or decision in flight, the bounded hold (from the moment the
+ * kill landed, not when it was committed, extended while the victim frees
+ * memory, up to a span), fallbacks and their
  * deferral, the cooldown, and the limit on releases that do not help.
  */
 #include <kunit/test.h>
@@ -13,6 +15,27 @@
 #define HOLD		MS(3000)
 #define COOLDOWN	MS(10000)
 #define T0		MS(1000000)
+
+/* Commit to a kill and deliver it at @now. */
+static bool commit_land(struct oomhook_sm *sm, u64 now)
+{
+	if (!oomhook_sm_commit(sm))
+		return false;
+	oomhook_sm_landed(sm, now, HOLD);
+	return true;
+}
+
+/* A kill of a decision started at T0 by an OOM or a PSI event, in flight. */
+static void victim_in_flight(struct oomhook_sm *sm, bool psi)
+{
+	oomhook_sm_init(sm);
+	if (psi)
+		oomhook_sm_psi(sm, T0, 0);
+	else
+		oomhook_sm_oom(sm, T0, HOLD);
+	commit_land(sm, T0);
+	oomhook_sm_done(sm, T0 + 1, true, true, false, HOLD);
+}
 
 static void sm_idle_runs(struct kunit *test)
 {
@@ -38,8 +61,12 @@ static void sm_kill_holds_then_exit(struct kunit *test)
 
 	oomhook_sm_init(&sm);
 	oomhook_sm_oom(&sm, T0, HOLD);
-	KUNIT_EXPECT_TRUE(test, oomhook_sm_commit(&sm, T0 + MS(10), HOLD));
-	/* Committed, still running: OOMs hold. */
+	KUNIT_EXPECT_TRUE(test, oomhook_sm_commit(&sm));
+	/* Committed, not landed yet: an OOM waits for the kill. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(10), HOLD),
+			OOMHOOK_V_WAIT);
+	oomhook_sm_landed(&sm, T0 + MS(10), HOLD);
+	/* Landed, still running: OOMs hold. */
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(11), HOLD),
 			OOMHOOK_V_HOLD);
 	oomhook_sm_done(&sm, T0 + MS(12), true, true, false, HOLD);
@@ -64,7 +91,7 @@ static void sm_exit_before_done(struct kunit *test)
 
 	oomhook_sm_init(&sm);
 	oomhook_sm_oom(&sm, T0, HOLD);
-	oomhook_sm_commit(&sm, T0 + MS(1), HOLD);
+	commit_land(&sm, T0 + MS(1));
 	/* The victim was gone before the decision finished recording. */
 	oomhook_sm_exited(&sm, sm.gen);
 	oomhook_sm_done(&sm, T0 + MS(2), true, true, false, HOLD);
@@ -77,7 +104,7 @@ static void sm_hold_expires(struct kunit *test)
 
 	oomhook_sm_init(&sm);
 	oomhook_sm_oom(&sm, T0, HOLD);
-	oomhook_sm_commit(&sm, T0, HOLD);
+	commit_land(&sm, T0);
 	oomhook_sm_done(&sm, T0 + MS(1), true, true, false, HOLD);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD - 1, HOLD),
 			OOMHOOK_V_HOLD);
@@ -90,8 +117,28 @@ static void sm_hold_expires(struct kunit *test)
 			OOMHOOK_V_DEFER);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 1, HOLD),
 			OOMHOOK_V_DEFER);
+	/* The victim is still there: the kernel's killer deals with it. */
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD, HOLD),
+			OOMHOOK_V_FALLBACK_EXPIRED);
+	oomhook_sm_fallback(&sm, T0 + 2 * HOLD, HOLD);
+	/* Once it is gone, decisions resume. */
+	oomhook_sm_exited(&sm, sm.gen);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 3 * HOLD, HOLD),
 			OOMHOOK_V_RUN);
+}
+
+/* A victim stuck for good is passed over once its span is over. */
+static void sm_stuck_span(struct kunit *test)
+{
+	u64 span = T0 + OOMHOOK_HOLD_SPAN_MAX * HOLD;
+	struct oomhook_sm sm;
+
+	victim_in_flight(&sm, false);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD, HOLD),
+			OOMHOOK_V_FALLBACK_EXPIRED);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, span - 1, HOLD),
+			OOMHOOK_V_FALLBACK_EXPIRED);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, span, HOLD), OOMHOOK_V_RUN);
 }
 
 static void sm_hold_expires_while_running(struct kunit *test)
@@ -100,7 +147,7 @@ static void sm_hold_expires_while_running(struct kunit *test)
 
 	oomhook_sm_init(&sm);
 	oomhook_sm_oom(&sm, T0, HOLD);
-	oomhook_sm_commit(&sm, T0, HOLD);
+	commit_land(&sm, T0);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD, HOLD),
 			OOMHOOK_V_FALLBACK_EXPIRED);
 	/* Finishing after the hold ran out leaves nothing to hold for. */
@@ -119,7 +166,7 @@ static void sm_abandon(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
 			OOMHOOK_V_FALLBACK_BUSY);
 	/* And it may not act. */
-	KUNIT_EXPECT_FALSE(test, oomhook_sm_commit(&sm, T0 + MS(2), HOLD));
+	KUNIT_EXPECT_FALSE(test, oomhook_sm_commit(&sm));
 	oomhook_sm_done(&sm, T0 + MS(3), false, false, false, HOLD);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
 }
@@ -130,11 +177,44 @@ static void sm_abandon_after_commit(struct kunit *test)
 
 	oomhook_sm_init(&sm);
 	oomhook_sm_oom(&sm, T0, HOLD);
-	oomhook_sm_commit(&sm, T0, HOLD);
+	commit_land(&sm, T0);
 	/* Too late to abandon: the kill is on its way, the caller holds. */
 	KUNIT_EXPECT_FALSE(test, oomhook_sm_abandon(&sm));
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
 			OOMHOOK_V_HOLD);
+}
+
+/* The hold runs from the kill's landing, however late it lands. */
+static void sm_hold_starts_when_landed(struct kunit *test)
+{
+	struct oomhook_sm sm;
+	u64 land = T0 + MS(2500);
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_oom(&sm, T0, HOLD);
+	KUNIT_EXPECT_TRUE(test, oomhook_sm_commit(&sm));
+	/* Later than a hold from the commit would have lasted: still waiting. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD + MS(1), HOLD),
+			OOMHOOK_V_WAIT);
+	oomhook_sm_landed(&sm, land, HOLD);
+	oomhook_sm_done(&sm, land + MS(1), true, true, false, HOLD);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_HOLDING);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, land + HOLD - 1, HOLD),
+			OOMHOOK_V_HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, land + HOLD, HOLD),
+			OOMHOOK_V_FALLBACK_EXPIRED);
+}
+
+/* Landing without a commit (an abandoned decision) holds for nothing. */
+static void sm_land_needs_commit(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_oom(&sm, T0, HOLD);
+	oomhook_sm_landed(&sm, T0, HOLD);
+	KUNIT_EXPECT_FALSE(test, sm.landed);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 1, HOLD), OOMHOOK_V_WAIT);
 }
 
 static void sm_uncommit(struct kunit *test)
@@ -143,7 +223,7 @@ static void sm_uncommit(struct kunit *test)
 
 	oomhook_sm_init(&sm);
 	oomhook_sm_oom(&sm, T0, HOLD);
-	oomhook_sm_commit(&sm, T0, HOLD);
+	commit_land(&sm, T0);
 	/* The kill write failed: nothing to hold for. */
 	oomhook_sm_uncommit(&sm);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
@@ -197,13 +277,110 @@ static void sm_psi_hold_expiry(struct kunit *test)
 {
 	struct oomhook_sm sm;
 
-	oomhook_sm_init(&sm);
-	oomhook_sm_psi(&sm, T0, 0);
-	oomhook_sm_commit(&sm, T0, HOLD);
-	oomhook_sm_done(&sm, T0 + 1, true, true, false, HOLD);
+	victim_in_flight(&sm, true);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD - 1, 0),
 			OOMHOOK_V_SUPPRESS_BUSY);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, 0), OOMHOOK_V_RUN);
+	/* Past the hold, still there: no second decision over it. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, 0),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	oomhook_sm_exited(&sm, sm.gen);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD + 1, 0),
+			OOMHOOK_V_RUN);
+}
+
+/* A victim stuck for good stops blocking PSI decisions at its span. */
+static void sm_psi_stuck_span(struct kunit *test)
+{
+	u64 span = T0 + OOMHOOK_HOLD_SPAN_MAX * HOLD;
+	struct oomhook_sm sm;
+
+	victim_in_flight(&sm, true);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, span - 1, 0),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, span, 0), OOMHOOK_V_RUN);
+}
+
+/* A victim that keeps freeing memory is held from its last progress. */
+static void sm_progress_extends_hold(struct kunit *test)
+{
+	struct oomhook_sm sm;
+	u64 gen;
+
+	oomhook_sm_init(&sm);
+	oomhook_sm_oom(&sm, T0, HOLD);
+	commit_land(&sm, T0);
+	gen = sm.gen;
+	/* Progress while still running counts too. */
+	KUNIT_EXPECT_TRUE(test, oomhook_sm_progress(&sm, gen, T0 + MS(500),
+						    HOLD));
+	oomhook_sm_done(&sm, T0 + MS(600), true, true, false, HOLD);
+	KUNIT_EXPECT_TRUE(test, oomhook_sm_progress(&sm, gen, T0 + HOLD - 1,
+						    HOLD));
+	/* Past the hold from the kill, within the hold from the progress. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 2, HOLD),
+			OOMHOOK_V_HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 2 * HOLD - 2, 0),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	/* No progress for a whole hold: the kernel's killer acts. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 1, HOLD),
+			OOMHOOK_V_FALLBACK_EXPIRED);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
+	/* And progress after that is too late. */
+	KUNIT_EXPECT_FALSE(test, oomhook_sm_progress(&sm, gen, T0 + 2 * HOLD,
+						     HOLD));
+}
+
+/* However steady the progress, the hold ends OOMHOOK_HOLD_SPAN_MAX holds in. */
+static void sm_progress_span(struct kunit *test)
+{
+	u64 span = T0 + OOMHOOK_HOLD_SPAN_MAX * HOLD;
+	struct oomhook_sm sm;
+	u64 t;
+
+	victim_in_flight(&sm, false);
+	for (t = T0 + MS(100); t < span; t += MS(100)) {
+		oomhook_sm_progress(&sm, sm.gen, t, HOLD);
+		KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, HOLD),
+				OOMHOOK_V_HOLD);
+	}
+	KUNIT_EXPECT_FALSE(test, oomhook_sm_progress(&sm, sm.gen, span, HOLD));
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, span, HOLD),
+			OOMHOOK_V_FALLBACK_EXPIRED);
+}
+
+/* Progress of an older decision's victim, or of no kill, changes nothing. */
+static void sm_progress_other(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	KUNIT_EXPECT_FALSE(test, oomhook_sm_progress(&sm, 0, T0, HOLD));
+	oomhook_sm_oom(&sm, T0, HOLD);
+	/* Running, nothing landed yet. */
+	KUNIT_EXPECT_FALSE(test, oomhook_sm_progress(&sm, sm.gen, T0, HOLD));
+	commit_land(&sm, T0);
+	oomhook_sm_done(&sm, T0 + 1, true, true, false, HOLD);
+	KUNIT_EXPECT_FALSE(test, oomhook_sm_progress(&sm, sm.gen - 1,
+						     T0 + HOLD - 1, HOLD));
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD, HOLD),
+			OOMHOOK_V_FALLBACK_EXPIRED);
+}
+
+/*
+ * A PSI event in the cooldown after the hold ran out leaves the victim to
+ * the kernel's killer: the next OOM falls back, it does not start a second
+ * decision that would pass over the victim still exiting.
+ */
+static void sm_psi_keeps_hold_expiry(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	victim_in_flight(&sm, true);
+	KUNIT_EXPECT_NE(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN),
+			OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_HOLDING);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD + 1, HOLD),
+			OOMHOOK_V_FALLBACK_EXPIRED);
 }
 
 static void sm_releases_that_do_not_help(struct kunit *test)
@@ -245,7 +422,7 @@ static void sm_releases_spread_out(struct kunit *test)
 	oomhook_sm_oom(&sm, t + 1, HOLD);
 	oomhook_sm_done(&sm, t + 2, true, false, true, HOLD);
 	oomhook_sm_oom(&sm, t + 3, HOLD);
-	oomhook_sm_commit(&sm, t + 3, HOLD);
+	commit_land(&sm, t + 3);
 	oomhook_sm_done(&sm, t + 4, true, true, false, HOLD);
 	oomhook_sm_exited(&sm, sm.gen);
 	KUNIT_EXPECT_EQ(test, sm.releases, 0);
@@ -257,13 +434,21 @@ static struct kunit_case oomhook_sm_cases[] = {
 	KUNIT_CASE(sm_kill_holds_then_exit),
 	KUNIT_CASE(sm_exit_before_done),
 	KUNIT_CASE(sm_hold_expires),
+	KUNIT_CASE(sm_stuck_span),
 	KUNIT_CASE(sm_hold_expires_while_running),
 	KUNIT_CASE(sm_abandon),
 	KUNIT_CASE(sm_abandon_after_commit),
+	KUNIT_CASE(sm_hold_starts_when_landed),
+	KUNIT_CASE(sm_land_needs_commit),
 	KUNIT_CASE(sm_uncommit),
 	KUNIT_CASE(sm_psi_cooldown),
 	KUNIT_CASE(sm_psi_after_fallback),
 	KUNIT_CASE(sm_psi_hold_expiry),
+	KUNIT_CASE(sm_psi_stuck_span),
+	KUNIT_CASE(sm_psi_keeps_hold_expiry),
+	KUNIT_CASE(sm_progress_extends_hold),
+	KUNIT_CASE(sm_progress_span),
+	KUNIT_CASE(sm_progress_other),
 	KUNIT_CASE(sm_releases_that_do_not_help),
 	KUNIT_CASE(sm_releases_spread_out),
 	{}

@@ -1,20 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Actions on cgroups, and tracking of the victim until it has exited.
+ * Killing a cgroup, and tracking the victim until it has exited.
  *
- * A kill goes through cgroup.kill, which sends SIGKILL to every task of
- * the cgroup and its descendants at once.  Those tasks are not OOM victims
- * in the kernel's sense (mark_oom_victim() is not exported): they free
- * their memory as they exit, which takes time.  The tracker watches the
- * victim's cgroup.events and reports when "populated" drops to 0, so that
- * the decision state machine stops holding and the event records how long
- * the exit took.  Nothing polls: cgroup.events notifies its pollers.
+ * A kill is two steps.  First, on the spot, SIGKILL to every process of
+ * the cgroup and its descendants, in one pass over the task list under RCU:
+ * what __cgroup_kill() does, without the cgroup_mutex that a write to
+ * cgroup.kill takes.  An allocating task may hold that mutex (systemd
+ * creating a cgroup or moving a process), so the kill must not wait for it,
+ * above all in the OOM notifier.  The hold starts once this pass is done.
+ * Then, from a worker, "1" to the victim's cgroup.kill, which catches a
+ * process forked meanwhile, and the victim's cgroup.events is watched.
+ *
+ * The killed tasks are not OOM victims in the kernel's sense
+ * (mark_oom_victim() is not exported): they free their memory as they exit,
+ * which takes time.  Whether the victim has emptied is one load
+ * (cgroup_is_populated()), which the OOM path checks for itself; the watch
+ * on cgroup.events (nothing polls) records when, for the events file.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cgroup.h>
 #include <linux/fs.h>
+#include <linux/kernfs.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/memcontrol.h>
+#include <linux/page_counter.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
@@ -23,22 +36,30 @@
 /**
  * struct oomhook_tracker - the victim in flight
  * @watch: on the victim's cgroup.events; its work reads "populated".
+ * @arm_work: writes cgroup.kill and arms @watch, after a kill.
  * @lock: protects the fields below.
+ * @cgrp: the victim, pinned; RCU-published for oomhook_track_pending().
  * @gen: the decision that killed the victim.
  * @seq: the decision's event record, 0 until recorded.
- * @kill_ns: when the kill was written.
+ * @kill_ns: when the kill landed.
+ * @low: the least memory and swap usage seen since, pages.
  * @exited: the victim's cgroup is no longer populated.
  * @exit_ns: when that was seen.
- * @path: the victim's cgroup; "" when nothing is tracked.
+ * @armed_gen: the decision @watch is armed for.
+ * @path: the victim's path, for the follow-up.
  */
 struct oomhook_tracker {
 	struct oomhook_watch watch;
+	struct work_struct arm_work;
 	spinlock_t lock; /* see above */
+	struct cgroup __rcu *cgrp;
 	u64 gen;
 	u64 seq;
 	u64 kill_ns;
+	unsigned long low;
 	bool exited;
 	u64 exit_ns;
+	u64 armed_gen;
 	char path[OOMHOOK_PATH_MAX];
 };
 
@@ -46,6 +67,7 @@ struct oomhook_tracker {
 #define OOMHOOK_CG_EVENTS_MAX	64
 
 static void tracker_workfn(struct work_struct *work);
+static void tracker_arm_workfn(struct work_struct *work);
 
 static struct oomhook_tracker oomhook_tracker = {
 	.watch = {
@@ -53,6 +75,8 @@ static struct oomhook_tracker oomhook_tracker = {
 		.work = __WORK_INITIALIZER(oomhook_tracker.watch.work,
 					   tracker_workfn),
 	},
+	.arm_work = __WORK_INITIALIZER(oomhook_tracker.arm_work,
+				       tracker_arm_workfn),
 	.lock = __SPIN_LOCK_UNLOCKED(oomhook_tracker.lock),
 };
 
@@ -65,12 +89,36 @@ static void report_exit(u64 seq, u64 exit_ms)
 	pr_debug("seq=%llu victim exited after %llu ms\n", seq, exit_ms);
 }
 
+/*
+ * The victim of decision @gen emptied: tell the state machine and the
+ * record.  Any context.
+ */
+static void tracker_exited(struct oomhook_tracker *t, u64 gen)
+{
+	u64 seq, exit_ms;
+
+	spin_lock(&t->lock);
+	if (t->gen != gen || t->exited || !rcu_access_pointer(t->cgrp)) {
+		spin_unlock(&t->lock);
+		return;
+	}
+	t->exited = true;
+	t->exit_ns = ktime_get_ns();
+	seq = t->seq;
+	exit_ms = div_u64(t->exit_ns - t->kill_ns, NSEC_PER_MSEC);
+	spin_unlock(&t->lock);
+
+	oomhook_victim_exited(gen);
+	if (seq)
+		report_exit(seq, exit_ms);
+}
+
 static void tracker_workfn(struct work_struct *work)
 {
 	struct oomhook_tracker *t = container_of(work, struct oomhook_tracker,
 						 watch.work);
 	char buf[OOMHOOK_CG_EVENTS_MAX];
-	u64 populated = 1, gen, seq, exit_ms;
+	u64 populated = 1;
 	struct file *file;
 	int ret;
 
@@ -88,96 +136,182 @@ static void tracker_workfn(struct work_struct *work)
 	file = oomhook_watch_disarm(&t->watch);
 	if (file)
 		oomhook_cg_close(file);
+	/* The watch is for the victim it was armed for, maybe not the last. */
+	tracker_exited(t, READ_ONCE(t->armed_gen));
+}
 
+/*
+ * After a kill: catch what forked meanwhile through cgroup.kill, and watch
+ * cgroup.events.  May block on cgroup_mutex; nothing waits for it.
+ */
+static void tracker_arm_workfn(struct work_struct *work)
+{
+	struct oomhook_tracker *t = container_of(work, struct oomhook_tracker,
+						 arm_work);
+	unsigned int noreclaim = memalloc_noreclaim_save();
+	char path[OOMHOOK_PATH_MAX];
+	struct path dir;
+	struct file *file;
+	u64 gen;
+
+	oomhook_watch_stop(&t->watch);
 	spin_lock(&t->lock);
-	if (t->exited) {
-		spin_unlock(&t->lock);
-		return;
-	}
-	t->exited = true;
-	t->exit_ns = ktime_get_ns();
 	gen = t->gen;
-	seq = t->seq;
-	exit_ms = div_u64(t->exit_ns - t->kill_ns, NSEC_PER_MSEC);
+	strscpy(path, t->path, sizeof(path));
+	WRITE_ONCE(t->armed_gen, gen);
 	spin_unlock(&t->lock);
+	if (!path[0] || oomhook_cg_lookup(path, &dir))
+		goto out;
 
-	oomhook_victim_exited(gen);
-	if (seq)
-		report_exit(seq, exit_ms);
+	if (!oomhook_cg_write(&dir, "cgroup.kill", "1"))
+		oomhook_count(OOMHOOK_STAT_KILLS_FOLLOWED_UP);
+	file = oomhook_cg_open(&dir, "cgroup.events", O_RDONLY);
+	path_put(&dir);
+	if (IS_ERR(file) || oomhook_watch_arm(&t->watch, file))
+		pr_warn_ratelimited("cannot track the exit of %s\n", path);
+	else
+		/* The victim may already be gone: look once. */
+		queue_work(oomhook_wq, &t->watch.work);
+out:
+	memalloc_noreclaim_restore(noreclaim);
+}
+
+/* Memory and swap charged to @cgrp, pages; 0 without the controller. */
+static unsigned long tracker_usage(struct cgroup *cgrp)
+{
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg;
+	unsigned long pages = 0;
+
+	rcu_read_lock();
+	css = rcu_dereference(cgrp->subsys[memory_cgrp_id]);
+	if (css) {
+		memcg = mem_cgroup_from_css(css);
+		pages = page_counter_read(&memcg->memory) +
+			page_counter_read(&memcg->swap);
+	}
+	rcu_read_unlock();
+	return pages;
+}
+
+/* Drop the tracked victim; the caller holds t->lock. */
+static struct cgroup *tracker_forget(struct oomhook_tracker *t)
+{
+	struct cgroup *old = rcu_dereference_protected(t->cgrp,
+						lockdep_is_held(&t->lock));
+
+	RCU_INIT_POINTER(t->cgrp, NULL);
+	t->path[0] = '\0';
+	return old;
 }
 
 /**
  * oomhook_track_stop() - stop tracking the victim in flight, if any
+ *
+ * Process context.
  */
 void oomhook_track_stop(void)
 {
 	struct oomhook_tracker *t = &oomhook_tracker;
+	struct cgroup *old;
 
+	cancel_work_sync(&t->arm_work);
 	oomhook_watch_stop(&t->watch);
 	spin_lock(&t->lock);
-	t->path[0] = '\0';
+	old = tracker_forget(t);
 	spin_unlock(&t->lock);
+	if (old)
+		cgroup_put(old);
 }
 
 /**
- * oomhook_track_victim() - start tracking a victim before killing it
- * @dir: the victim's cgroup directory.
- * @cgpath: its path.
- * @gen: the decision killing it.
- * @now: the kill's time, ns.
+ * oomhook_track_victim() - a kill landed: track its victim
+ * @cgrp: the victim.
+ * @gen: the decision that killed it.
+ * @now: when the kill landed, ns.
  *
- * Return: 0 or a negative errno (the kill may go ahead untracked).
+ * Any context (the OOM notifier too): takes a reference and a spinlock and
+ * queues the follow-up work.
  */
-int oomhook_track_victim(const struct path *dir, const char *cgpath, u64 gen,
-			 u64 now)
+void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now)
 {
 	struct oomhook_tracker *t = &oomhook_tracker;
-	struct file *file;
-	int ret;
+	struct cgroup *old;
 
 	/* The previous victim, if still there, ran out of hold time. */
 	oomhook_track_expired(false);
-	oomhook_track_stop();
-
-	file = oomhook_cg_open(dir, "cgroup.events", O_RDONLY);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-
+	cgroup_get(cgrp);
 	spin_lock(&t->lock);
+	old = tracker_forget(t);
 	t->gen = gen;
 	t->seq = 0;
 	t->kill_ns = now;
+	t->low = tracker_usage(cgrp);
 	t->exited = false;
-	strscpy(t->path, cgpath, sizeof(t->path));
+	kernfs_path(cgrp->kn, t->path, sizeof(t->path));
+	rcu_assign_pointer(t->cgrp, cgrp);
 	spin_unlock(&t->lock);
-
-	ret = oomhook_watch_arm(&t->watch, file);
-	if (ret)
-		return ret;
-	/* The victim may already be gone: look once. */
-	queue_work(oomhook_wq, &t->watch.work);
-	return 0;
+	/* Freed after a grace period: oomhook_track_pending() users are safe. */
+	if (old)
+		cgroup_put(old);
+	queue_work(oomhook_wq, &t->arm_work);
 }
 
 /**
- * oomhook_track_pending() - whether a cgroup is being killed already
- * @path: a cgroup.
+ * oomhook_track_update() - look at the victim in flight
+ * @now: current time, ns.
  *
- * A cgroup killed and not yet empty (or a descendant of it) is no
- * candidate: killing it again frees nothing more.
- *
- * Return: true if @path is at or below the victim in flight.
+ * Whether it emptied: it looks for itself (one load) rather than waiting
+ * for the watch's work to run, since the OOM path calls this before it
+ * holds for a victim.  And whether its usage fell below the least seen so
+ * far: a victim still freeing memory is still on its way out, and its hold
+ * is extended (oomhook_sm_progress()).  Any context.
  */
-bool oomhook_track_pending(const char *path)
+void oomhook_track_update(u64 now)
 {
 	struct oomhook_tracker *t = &oomhook_tracker;
-	bool pending;
+	bool gone = false, fell = false;
+	struct cgroup *cgrp;
+	unsigned long usage;
+	u64 gen;
 
 	spin_lock(&t->lock);
-	pending = t->path[0] && !t->exited &&
-		  oomhook_path_within(path, t->path);
+	cgrp = rcu_dereference_protected(t->cgrp, lockdep_is_held(&t->lock));
+	if (cgrp && !t->exited) {
+		if (!cgroup_is_populated(cgrp)) {
+			gone = true;
+		} else {
+			usage = tracker_usage(cgrp);
+			fell = usage < t->low;
+			if (fell)
+				t->low = usage;
+		}
+	}
+	gen = t->gen;
 	spin_unlock(&t->lock);
-	return pending;
+	if (gone)
+		tracker_exited(t, gen);
+	else if (fell)
+		oomhook_victim_progress(gen, now);
+}
+
+/**
+ * oomhook_track_pending() - the victim still exiting
+ *
+ * Return: the victim in flight, valid under the caller's rcu_read_lock(),
+ * or NULL.  A cgroup killed and not yet empty (or a descendant of it) is no
+ * candidate: killing it again frees nothing more.
+ */
+struct cgroup *oomhook_track_pending(void)
+{
+	struct oomhook_tracker *t = &oomhook_tracker;
+	struct cgroup *cgrp;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "needs rcu_read_lock()");
+	cgrp = rcu_dereference(t->cgrp);
+	if (!cgrp || READ_ONCE(t->exited) || !cgroup_is_populated(cgrp))
+		return NULL;
+	return cgrp;
 }
 
 /**
@@ -223,6 +357,29 @@ void oomhook_track_expired(bool fallback)
 				    OOMHOOK_OUT_HOLD_EXPIRED, 0, fallback);
 }
 
+/*
+ * SIGKILL to every user process in @cgrp's subtree, as __cgroup_kill() does
+ * for cgroup.kill; returns how many were signalled.  Called under RCU: the
+ * task list and each task's css_set are RCU-protected, and send_sig() takes
+ * only the task's sighand spinlock.
+ */
+static unsigned int kill_pass(struct cgroup *cgrp)
+{
+	struct task_struct *p;
+	unsigned int n = 0;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "needs rcu_read_lock()");
+	for_each_process(p) {
+		if (p->flags & PF_KTHREAD)
+			continue;
+		if (!cgroup_is_descendant(task_dfl_cgroup(p), cgrp))
+			continue;
+		if (!send_sig(SIGKILL, p, 1))
+			n++;
+	}
+	return n;
+}
+
 /**
  * oomhook_kill_cgroup() - kill every task of a cgroup
  * @ev: the event being handled.
@@ -230,48 +387,48 @@ void oomhook_track_expired(bool fallback)
  * @res: filled in with the action.
  *
  * In dry-run mode records what would have been done and changes nothing.
- * Otherwise writes "1" to the victim's cgroup.kill, unless the event was
- * abandoned by the OOM path (its budget ran out) meanwhile, and starts
- * tracking the victim's exit.  Only callable from a policy's ->handle().
+ * Otherwise, unless the event was abandoned by the OOM path meanwhile,
+ * sends SIGKILL to every process of the victim and its descendants, at
+ * once and without a sleeping lock, then leaves cgroup.kill (for anything
+ * forked meanwhile) and the tracking of the exit to a worker.  Safe in the
+ * OOM notifier.  Only callable from a policy's ->handle().
  *
- * Return: 0, -ENOENT if the cgroup is gone, -ETIMEDOUT if the event was
- * abandoned, or another negative errno.
+ * Return: 0 (@res->action is %OOMHOOK_ACT_NONE if the victim had no task
+ * left to kill), -ENOENT if @victim is not a selected cgroup, -ETIMEDOUT if
+ * the event was abandoned.
  */
 int oomhook_kill_cgroup(const struct oomhook_event *ev,
 			const struct oomhook_candidate *victim,
 			struct oomhook_result *res)
 {
-	struct path dir;
-	int ret;
+	unsigned int killed;
+	u64 now;
 
-	ret = oomhook_cg_lookup(victim->path, &dir);
-	if (ret)
-		return ret;
+	if (!victim->cgrp)
+		return -ENOENT;
 	strscpy(res->victim, victim->path, sizeof(res->victim));
 	if (ev->dry_run) {
 		res->action = OOMHOOK_ACT_DRY_RUN;
-		goto out;
+		res->expected = victim->usage;
+		return 0;
 	}
+	if (!oomhook_run_commit(ev))
+		return -ETIMEDOUT;
 
-	if (oomhook_track_victim(&dir, victim->path, oomhook_run_gen(ev),
-				 ktime_get_ns()))
-		pr_warn_ratelimited("cannot track the exit of %s\n",
-				    victim->path);
-	if (!oomhook_run_commit(ev)) {
-		oomhook_track_stop();
-		ret = -ETIMEDOUT;
-		goto out;
+	rcu_read_lock();
+	killed = kill_pass(victim->cgrp);
+	rcu_read_unlock();
+	if (!killed) {
+		/* It emptied on its own since the walk. */
+		oomhook_run_uncommit(ev);
+		res->victim[0] = '\0';
+		return 0;
 	}
-	ret = oomhook_cg_write(&dir, "cgroup.kill", "1");
-	oomhook_run_settle(ev, !ret);
-	if (ret) {
-		oomhook_track_stop();
-		goto out;
-	}
+	now = ktime_get_ns();
+	oomhook_run_landed(ev);
+	oomhook_track_victim(victim->cgrp, oomhook_run_gen(ev), now);
 	res->action = OOMHOOK_ACT_KILL;
 	res->expected = victim->usage;
-out:
-	path_put(&dir);
-	return ret;
+	return 0;
 }
 EXPORT_SYMBOL_GPL(oomhook_kill_cgroup);

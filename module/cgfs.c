@@ -84,6 +84,12 @@ void oomhook_cgfs_exit(void)
 	oomhook_mnt = NULL;
 }
 
+/* The private mount, for paths on it (valid from init to exit). */
+struct vfsmount *oomhook_cg_mnt(void)
+{
+	return oomhook_mnt;
+}
+
 /**
  * oomhook_cg_lookup() - find a cgroup's directory
  * @cgpath: normalized cgroup path, starting with '/'.

@@ -48,6 +48,13 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_ERRORS] = "errors",
 	[OOMHOOK_STAT_POLICIES_DISABLED] = "policies_disabled",
 	[OOMHOOK_STAT_TRIGGERS_GONE] = "triggers_gone",
+	[OOMHOOK_STAT_OOM_INLINE] = "oom_inline",
+	[OOMHOOK_STAT_WALKS_CUT] = "walks_cut",
+	[OOMHOOK_STAT_MARKS_REFRESHES] = "marks_refreshes",
+	[OOMHOOK_STAT_MARKS_CHANGED] = "marks_changed",
+	[OOMHOOK_STAT_KILLS_FOLLOWED_UP] = "kills_followed_up",
+	[OOMHOOK_STAT_DOORBELL_RINGS] = "doorbell_rings",
+	[OOMHOOK_STAT_HOLDS_EXTENDED] = "holds_extended",
 };
 
 static const char * const oomhook_action_names[] = {

@@ -74,7 +74,8 @@ enum oomhook_sm_state {
 /**
  * enum oomhook_verdict - what the state machine tells a trigger to do
  * @OOMHOOK_V_RUN: start a decision (the machine is now RUNNING).
- * @OOMHOOK_V_WAIT: a decision is running; wait for it (OOM only).
+ * @OOMHOOK_V_WAIT: a decision is running, or its kill is under way but has
+ *	not landed yet; wait for it (OOM only).
  * @OOMHOOK_V_HOLD: a victim is exiting; pick nobody else (OOM only).
  * @OOMHOOK_V_DEFER: the kernel's killer acted moments ago; leave this OOM
  *	to it too, as its own victim may still be exiting (OOM only).
@@ -107,8 +108,12 @@ enum oomhook_verdict {
  * @gen: number of the current (or last) decision.
  * @abandoned: RUNNING: the OOM path stopped waiting for this decision.
  * @committed: RUNNING: the decision started its action (a kill).
+ * @landed: the kill of decision @gen has been delivered (its tasks have
+ *	SIGKILL pending): the hold runs from then.
  * @exited: the victim of decision @gen has exited.
- * @hold_until_ns: committed or HOLDING: when the hold ends.
+ * @span_until_ns: landed: the end of the victim's span, beyond which no
+ *	hold lasts and a victim still there counts as stuck for good.
+ * @hold_until_ns: landed or HOLDING: when the hold ends.
  * @acted: @last_action_ns is valid.
  * @last_action_ns: when the last action was taken (for the cooldown).
  * @defer_until_ns: OOMs go to the kernel until then (after a fallback).
@@ -124,7 +129,9 @@ struct oomhook_sm {
 	u64 gen;
 	bool abandoned;
 	bool committed;
+	bool landed;
 	bool exited;
+	u64 span_until_ns;
 	u64 hold_until_ns;
 	bool acted;
 	u64 last_action_ns;
@@ -140,12 +147,23 @@ struct oomhook_sm {
  */
 #define OOMHOOK_RELEASE_STREAK_MAX	3
 
+/*
+ * A victim that keeps freeing memory is held for at most this many times
+ * hold_ms after its kill landed (30 s at the default): long enough for a
+ * victim of gigabytes to unmap under a slow kernel, short enough that one
+ * freeing a page now and then cannot keep the kernel's killer away.
+ */
+#define OOMHOOK_HOLD_SPAN_MAX		10
+
 void oomhook_sm_init(struct oomhook_sm *sm);
 enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 				    u64 hold_ns);
 enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 				    u64 cooldown_ns);
-bool oomhook_sm_commit(struct oomhook_sm *sm, u64 now, u64 hold_ns);
+bool oomhook_sm_commit(struct oomhook_sm *sm);
+void oomhook_sm_landed(struct oomhook_sm *sm, u64 now, u64 hold_ns);
+bool oomhook_sm_progress(struct oomhook_sm *sm, u64 gen, u64 now,
+			 u64 hold_ns);
 void oomhook_sm_uncommit(struct oomhook_sm *sm);
 bool oomhook_sm_abandon(struct oomhook_sm *sm);
 void oomhook_sm_done(struct oomhook_sm *sm, u64 now, bool acted,
@@ -155,6 +173,51 @@ void oomhook_sm_exited(struct oomhook_sm *sm, u64 gen);
 
 /* ---- candidate ranking (rank.c); pure functions ------------------------ */
 
+/* The effective protection of the root's children's parent: no bound. */
+#define OOMHOOK_PROT_UNBOUNDED	ULONG_MAX
+
+/**
+ * struct oomhook_unit_node - what the walk knows of a memory cgroup
+ * @online: not removed.
+ * @populated: it or a descendant has tasks.
+ * @omit: its class is omit (its own marker or an ancestor's).
+ * @oom_group: memory.oom.group is set.
+ * @root: the root cgroup.
+ * @deepest: at the deepest level the walk keeps.
+ */
+struct oomhook_unit_node {
+	bool online;
+	bool populated;
+	bool omit;
+	bool oom_group;
+	bool root;
+	bool deepest;
+};
+
+enum oomhook_unit {
+	OOMHOOK_UNIT_SKIP,
+	OOMHOOK_UNIT_WHOLE,
+	OOMHOOK_UNIT_LEAF,
+};
+
+/**
+ * struct oomhook_leaf - a cgroup that is a unit unless the walk goes below
+ * @pending: there is one.
+ * @level: its level.
+ */
+struct oomhook_leaf {
+	bool pending;
+	int level;
+};
+
+enum oomhook_unit oomhook_unit_classify(const struct oomhook_unit_node *n);
+bool oomhook_leaf_visit(struct oomhook_leaf *l, int level);
+unsigned long oomhook_effective_protection(unsigned long usage,
+					   unsigned long parent_usage,
+					   unsigned long setting,
+					   unsigned long parent_effective,
+					   unsigned long siblings_protected,
+					   bool recursive);
 bool oomhook_candidate_eligible(const struct oomhook_candidate *c);
 u64 oomhook_candidate_score(const struct oomhook_candidate *c);
 bool oomhook_candidate_better(const struct oomhook_candidate *a,
@@ -162,6 +225,36 @@ bool oomhook_candidate_better(const struct oomhook_candidate *a,
 void oomhook_rank_offer(struct oomhook_candidate *best, bool *have_best,
 			const struct oomhook_candidate *c);
 bool oomhook_path_within(const char *path, const char *ancestor);
+
+/* ---- the marker cache (marks.c) ---------------------------------------- */
+
+/* The markers, as bits: BIT(OOMHOOK_MARKER_OMIT) and so on. */
+enum oomhook_marker {
+	OOMHOOK_MARKER_OMIT,
+	OOMHOOK_MARKER_AVOID,
+	OOMHOOK_MARKER_PREFER,
+};
+
+bool oomhook_marker_class(unsigned int user, unsigned int trusted,
+			  bool root_owned, enum oomhook_class *class);
+u8 oomhook_mark_state(bool marked, enum oomhook_class class);
+enum oomhook_class oomhook_mark_apply(u8 state, enum oomhook_class inherited);
+enum oomhook_class oomhook_marks_lookup(struct cgroup *cgrp,
+					enum oomhook_class inherited,
+					bool *unknown);
+void oomhook_marks_refresh(void);
+void oomhook_marks_kick(void);
+int oomhook_marks_init(void);
+void oomhook_marks_exit(void);
+
+/* ---- selection (select.c) ---------------------------------------------- */
+
+struct cgroup_subsys_state *oomhook_root_memcg_css(void);
+
+/* ---- the reclaim doorbell (doorbell.c) --------------------------------- */
+
+int oomhook_doorbell_init(void);
+void oomhook_doorbell_exit(void);
 
 /* ---- events ring and counters (events.c) ------------------------------- */
 
@@ -278,6 +371,13 @@ enum oomhook_stat {
 	OOMHOOK_STAT_ERRORS,
 	OOMHOOK_STAT_POLICIES_DISABLED,
 	OOMHOOK_STAT_TRIGGERS_GONE,
+	OOMHOOK_STAT_OOM_INLINE,
+	OOMHOOK_STAT_WALKS_CUT,
+	OOMHOOK_STAT_MARKS_REFRESHES,
+	OOMHOOK_STAT_MARKS_CHANGED,
+	OOMHOOK_STAT_KILLS_FOLLOWED_UP,
+	OOMHOOK_STAT_DOORBELL_RINGS,
+	OOMHOOK_STAT_HOLDS_EXTENDED,
 	OOMHOOK_NR_STATS,
 };
 
@@ -288,6 +388,7 @@ ssize_t oomhook_stats_show(char *buf);
 
 int oomhook_cgfs_init(const char *mountpoint);
 void oomhook_cgfs_exit(void);
+struct vfsmount *oomhook_cg_mnt(void);
 int oomhook_cg_lookup(const char *cgpath, struct path *dir);
 struct file *oomhook_cg_open(const struct path *dir, const char *name,
 			     int flags);
@@ -368,22 +469,26 @@ int oomhook_psi_add(const struct oomhook_psi_spec *spec);
 int oomhook_psi_del(const struct oomhook_psi_spec *spec);
 void oomhook_psi_clear(void);
 ssize_t oomhook_psi_show(char *buf);
-void oomhook_psi_fired(const char *trigger, const char *path, u64 fired_ns);
+void oomhook_psi_fired(const char *trigger, const char *path,
+		       struct cgroup *cgrp, u64 fired_ns);
 
 /* ---- decisions (main.c) and actions (action.c) ------------------------- */
 
 extern struct workqueue_struct *oomhook_wq;
 
 bool oomhook_run_commit(const struct oomhook_event *ev);
-void oomhook_run_settle(const struct oomhook_event *ev, bool killed);
+void oomhook_run_landed(const struct oomhook_event *ev);
+void oomhook_run_uncommit(const struct oomhook_event *ev);
+int oomhook_run_pin(const struct oomhook_event *ev, struct cgroup *cgrp);
 u64 oomhook_run_gen(const struct oomhook_event *ev);
 void oomhook_victim_exited(u64 gen);
-int oomhook_track_victim(const struct path *dir, const char *cgpath, u64 gen,
-			 u64 now);
+void oomhook_victim_progress(u64 gen, u64 now);
+void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now);
 void oomhook_track_set_seq(u64 gen, u64 seq);
 void oomhook_track_expired(bool fallback);
+void oomhook_track_update(u64 now);
 void oomhook_track_stop(void);
-bool oomhook_track_pending(const char *path);
+struct cgroup *oomhook_track_pending(void);
 
 /* ---- sysfs (sysfs.c) --------------------------------------------------- */
 

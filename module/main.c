@@ -10,24 +10,29 @@
  * is retried.  PSI triggers (psi.c) fire on sustained memory pressure,
  * system-wide or in one cgroup, before anything runs out.
  *
- * Either way, a decision runs the active chain of policies (registry.c) in
- * a worker, never in the caller: the OOM path is the worst place to open
- * files, take cgroup_mutex or allocate.  The worker runs with PF_MEMALLOC,
- * so its allocations use the reserves instead of recursing into reclaim;
- * the OOM path only waits for it, for at most budget_ms, and allocates
- * nothing.  When the chain frees nothing, fails or overruns the budget,
+ * Either way, a decision runs the active chain of policies (registry.c).
+ * At a global OOM, a policy flagged OOMHOOK_POLICY_ATOMIC (memcg) is
+ * called right in the notifier, the way the kernel's own killer decides:
+ * it reads the kernel's counters under RCU and allocates nothing.  Every
+ * other policy runs in a worker, never in the caller: the OOM path is the
+ * worst place to open files, take cgroup_mutex or allocate.  The worker
+ * runs with PF_MEMALLOC, so its allocations use the reserves instead of
+ * recursing into reclaim; the OOM path only waits for it, for at most
+ * budget_ms.  When the chain frees nothing, fails or overruns the budget,
  * the notifier reports nothing and the kernel's own killer acts: a broken
  * policy can make decisions worse, never hang the machine.
  *
  * One decision, or one victim, is in flight at a time (sm.c).  While a
  * killed cgroup's tasks exit, further OOMs are told that memory is on its
- * way instead of choosing a second victim, for at most hold_ms.
+ * way instead of choosing a second victim, for hold_ms from the kill or
+ * from the last time its usage fell, whichever is later (bounded, sm.c).
  *
  * Every decision is recorded in the events ring (events.c), logged with
  * one line, traced (oomhook_trace.h) and counted.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cgroup.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -54,15 +59,32 @@
 
 struct workqueue_struct *oomhook_wq;
 
+/* Cgroups one decision may hold references on (its scope, its choices). */
+#define OOMHOOK_RUN_PINS	8
+
 /**
  * struct oomhook_run - the decision in flight
- * @work: runs the chain.
+ * @work: the worker's part: a run of policies that need process context at
+ *	a global OOM, or the whole chain for a PSI event.
  * @ev: the event handed to the policies.
  * @res: a policy's result.
  * @rec: the record being built.
+ * @chain: the chain the decision runs, referenced.
+ * @next: the next policy of @chain to call.
+ * @seg_end: at a global OOM, the worker calls the policies before this one.
+ * @seg_done: (under oomhook_sm_lock) the worker finished its part.
+ * @owner_left: (under oomhook_sm_lock) the OOM notifier stopped waiting
+ *	for the worker: the worker finishes the decision.
+ * @stop: the chain is done (a kill, or enough released).
+ * @inline_only: every policy ran in the OOM notifier.
+ * @error: the last policy error.
+ * @total: bytes freed and expected so far.
  * @freed: bytes the chain reported released.
  * @kills: kills made through oomhook_kill_cgroup() in this decision.
+ * @landed_ns: when the kill landed.
  * @no_release: a decision without releases (OOMHOOK_V_RUN_NO_RELEASE).
+ * @pins: cgroups referenced for the decision; dropped when it ends.
+ * @nr_pins: how many.
  * @last_gen: (under oomhook_sm_lock) the last decision that finished.
  * @last_pages: its pages freed, for the OOM notifier.
  * @last_in_flight: it killed a victim that may still be exiting.
@@ -77,9 +99,21 @@ struct oomhook_run {
 	struct oomhook_event ev;
 	struct oomhook_result res;
 	struct oomhook_record rec;
+	struct oomhook_chain *chain;
+	int next;
+	int seg_end;
+	bool seg_done;
+	bool owner_left;
+	bool stop;
+	bool inline_only;
+	int error;
+	u64 total;
 	u64 freed;
 	unsigned int kills;
+	u64 landed_ns;
 	bool no_release;
+	struct cgroup *pins[OOMHOOK_RUN_PINS];
+	unsigned int nr_pins;
 
 	u64 last_gen;
 	unsigned long last_pages;
@@ -117,32 +151,6 @@ static bool oomhook_armed(void)
 	return oomhook_knob_get(&oomhook_enabled) && oomhook_chain_armed();
 }
 
-/*
- * Called with oomhook_sm_lock held, right after the machine said RUN (or
- * RUN_NO_RELEASE: @no_release).
- */
-static void run_start_locked(enum oomhook_source source, const char *trigger,
-			     const char *scope, u64 start_ns, bool no_release)
-{
-	struct oomhook_run *run = &oomhook_run;
-
-	lockdep_assert_held(&oomhook_sm_lock);
-	run->no_release = no_release;
-	run->ev.source = source;
-	strscpy(run->ev.scope, scope, sizeof(run->ev.scope));
-	run->ev.wanted = PAGE_SIZE;
-	run->ev.start_ns = start_ns;
-	run->ev.deadline_ns = start_ns + ms_to_ns(&oomhook_budget_ms);
-	run->ev.dry_run = oomhook_knob_get(&oomhook_dry_run);
-	memset(&run->rec, 0, sizeof(run->rec));
-	strscpy(run->rec.trigger, trigger, sizeof(run->rec.trigger));
-	run->rec.time_ns = start_ns;
-	oomhook_count(OOMHOOK_STAT_RUNS);
-	if (no_release)
-		oomhook_count(OOMHOOK_STAT_RUNS_NO_RELEASE);
-	queue_work(oomhook_wq, &run->work);
-}
-
 /* Only the run in flight may act; policies get no other event. */
 static bool is_current_run(const struct oomhook_event *ev)
 {
@@ -150,7 +158,79 @@ static bool is_current_run(const struct oomhook_event *ev)
 }
 
 /**
- * oomhook_run_commit() - the decision is about to act
+ * oomhook_run_pin() - hold a cgroup until the decision ends
+ * @ev: the event being handled.
+ * @cgrp: the cgroup.
+ *
+ * Any context.  Only the caller of ->handle() touches the pins, and calls
+ * are serialized.
+ *
+ * Return: 0, or -ENOSPC when the decision holds %OOMHOOK_RUN_PINS already.
+ */
+int oomhook_run_pin(const struct oomhook_event *ev, struct cgroup *cgrp)
+{
+	struct oomhook_run *run = &oomhook_run;
+
+	if (!is_current_run(ev))
+		return -EINVAL;
+	if (run->nr_pins == OOMHOOK_RUN_PINS)
+		return -ENOSPC;
+	cgroup_get(cgrp);
+	run->pins[run->nr_pins++] = cgrp;
+	return 0;
+}
+
+/* Drop the decision's references; cgroup_put() is safe in any context. */
+static void run_unpin(struct oomhook_run *run)
+{
+	while (run->nr_pins)
+		cgroup_put(run->pins[--run->nr_pins]);
+}
+
+/*
+ * Called with oomhook_sm_lock held, right after the machine said RUN (or
+ * RUN_NO_RELEASE: @no_release).  @scope is pinned for the decision.
+ */
+static void run_start_locked(enum oomhook_source source, const char *trigger,
+			     const char *scope, struct cgroup *scope_cgrp,
+			     u64 start_ns, bool no_release)
+{
+	struct oomhook_run *run = &oomhook_run;
+
+	lockdep_assert_held(&oomhook_sm_lock);
+	run->no_release = no_release;
+	run->ev.source = source;
+	strscpy(run->ev.scope, scope, sizeof(run->ev.scope));
+	run->ev.scope_cgrp = scope_cgrp;
+	run->ev.wanted = PAGE_SIZE;
+	run->ev.start_ns = start_ns;
+	run->ev.deadline_ns = start_ns + ms_to_ns(&oomhook_budget_ms);
+	run->ev.dry_run = oomhook_knob_get(&oomhook_dry_run);
+	run->ev.atomic = false;
+	memset(&run->rec, 0, sizeof(run->rec));
+	strscpy(run->rec.trigger, trigger, sizeof(run->rec.trigger));
+	run->rec.time_ns = start_ns;
+	run->chain = NULL;
+	run->next = 0;
+	run->seg_end = 0;
+	run->seg_done = false;
+	run->owner_left = false;
+	run->stop = false;
+	run->inline_only = true;
+	run->error = 0;
+	run->total = 0;
+	run->freed = 0;
+	run->kills = 0;
+	run->landed_ns = 0;
+	run->nr_pins = 0;
+	oomhook_run_pin(&run->ev, scope_cgrp);
+	oomhook_count(OOMHOOK_STAT_RUNS);
+	if (no_release)
+		oomhook_count(OOMHOOK_STAT_RUNS_NO_RELEASE);
+}
+
+/**
+ * oomhook_run_commit() - the decision is about to kill
  * @ev: the event being handled.
  *
  * Return: false if the OOM path gave up on the decision: it must not act.
@@ -162,26 +242,40 @@ bool oomhook_run_commit(const struct oomhook_event *ev)
 	if (!is_current_run(ev))
 		return false;
 	spin_lock(&oomhook_sm_lock);
-	ok = oomhook_sm_commit(&oomhook_sm, ktime_get_ns(),
-			       ms_to_ns(&oomhook_hold_ms));
+	ok = oomhook_sm_commit(&oomhook_sm);
 	spin_unlock(&oomhook_sm_lock);
 	return ok;
 }
 
 /**
- * oomhook_run_settle() - the committed action is done
+ * oomhook_run_landed() - the committed kill was delivered
  * @ev: the event being handled.
- * @killed: the kill was made; otherwise no victim is in flight.
+ *
+ * The victim's tasks have SIGKILL pending: its hold starts now.
  */
-void oomhook_run_settle(const struct oomhook_event *ev, bool killed)
+void oomhook_run_landed(const struct oomhook_event *ev)
+{
+	u64 now = ktime_get_ns();
+
+	if (!is_current_run(ev))
+		return;
+	spin_lock(&oomhook_sm_lock);
+	oomhook_run.kills++;
+	oomhook_run.landed_ns = now;
+	oomhook_sm_landed(&oomhook_sm, now, ms_to_ns(&oomhook_hold_ms));
+	spin_unlock(&oomhook_sm_lock);
+}
+
+/**
+ * oomhook_run_uncommit() - the committed kill found nobody to kill
+ * @ev: the event being handled.
+ */
+void oomhook_run_uncommit(const struct oomhook_event *ev)
 {
 	if (!is_current_run(ev))
 		return;
 	spin_lock(&oomhook_sm_lock);
-	if (killed)
-		oomhook_run.kills++;
-	else
-		oomhook_sm_uncommit(&oomhook_sm);
+	oomhook_sm_uncommit(&oomhook_sm);
 	spin_unlock(&oomhook_sm_lock);
 }
 
@@ -200,6 +294,19 @@ void oomhook_victim_exited(u64 gen)
 	spin_lock(&oomhook_sm_lock);
 	oomhook_sm_exited(&oomhook_sm, gen);
 	spin_unlock(&oomhook_sm_lock);
+}
+
+/* The victim of decision @gen was seen freeing memory at @now. */
+void oomhook_victim_progress(u64 gen, u64 now)
+{
+	bool extended;
+
+	spin_lock(&oomhook_sm_lock);
+	extended = oomhook_sm_progress(&oomhook_sm, gen, now,
+				       ms_to_ns(&oomhook_hold_ms));
+	spin_unlock(&oomhook_sm_lock);
+	if (extended)
+		oomhook_count(OOMHOOK_STAT_HOLDS_EXTENDED);
 }
 
 /*
@@ -255,72 +362,75 @@ static bool run_skips(const struct oomhook_run *run,
 }
 
 /*
- * Run the chain; fills run->rec's action, policy, victim and bytes.  In a
- * decision without releases (run->no_release), the policies that released
- * lately are skipped and a release by any other does not end the chain or
- * count as freed: only a kill does.
+ * Call policy @i of the chain and account for what it did; sets run->stop
+ * when the chain is done.  In a decision without releases (run->no_release),
+ * the policies that released lately are skipped and a release by any other
+ * does not end the chain or count as freed: only a kill does.
+ *
+ * A policy is at fault when it fails, claims what it did not do, or itself
+ * runs longer than budget_ms.  Time spent before it was called (a walk cut
+ * at the deadline, a queue that was slow to run the worker) is the
+ * environment's, not the policy's: the chain stops without a fault.
  */
-static int run_chain(struct oomhook_run *run, struct oomhook_chain *chain)
+static void run_policy(struct oomhook_run *run, int i)
 {
+	struct oomhook_policy *policy = run->chain->policy[i];
 	struct oomhook_record *rec = &run->rec;
-	u64 total = 0;
-	int i, ret, error = 0;
+	unsigned int kills = run_kills(run);
+	u64 called;
+	int ret;
 
-	run->freed = 0;
-	run->kills = 0;
-	for (i = 0; chain && i < chain->nr; i++) {
-		struct oomhook_policy *policy = chain->policy[i];
-		unsigned int kills = run_kills(run);
-
-		if (oomhook_event_expired(&run->ev)) {
-			error = -ETIMEDOUT;
-			break;
-		}
-		if (run_skips(run, policy))
-			continue;
-		memset(&run->res, 0, sizeof(run->res));
-		ret = policy->handle(&run->ev, &run->res);
-		if (!ret && run->res.action == OOMHOOK_ACT_KILL &&
-		    run_kills(run) == kills)
-			ret = -EPROTO;
-		if (!ret && run->res.action == OOMHOOK_ACT_FREED &&
-		    !run->res.freed)
-			ret = -EPROTO;
-		if (!ret && oomhook_event_expired(&run->ev))
-			ret = -ETIMEDOUT;
-		if (ret) {
-			error = ret;
-			oomhook_count(OOMHOOK_STAT_ERRORS);
-			oomhook_policy_fault(policy, ret);
-			pr_warn_ratelimited("policy %s failed: %d\n",
-					    policy->name, ret);
-			continue;
-		}
-		run_note_release(run, policy);
-		if (run->res.action == OOMHOOK_ACT_HOLD) {
-			if (run->ev.source == OOMHOOK_SRC_PSI)
-				break;
-			continue;
-		}
-		if (run->res.action == OOMHOOK_ACT_NONE)
-			continue;
-		if (run->no_release && run->res.action == OOMHOOK_ACT_FREED)
-			continue;
-
-		/* The record shows the last policy that acted. */
-		strscpy(rec->policy, policy->name, sizeof(rec->policy));
-		strscpy(rec->victim, run->res.victim, sizeof(rec->victim));
-		rec->action = run->res.action;
-		run->freed += run->res.freed;
-		total += run->res.freed + run->res.expected;
-		rec->bytes = total;
-		/* One victim in flight at a time. */
-		if (run->res.action == OOMHOOK_ACT_KILL)
-			break;
-		if (total >= run->ev.wanted)
-			break;
+	if (oomhook_event_expired(&run->ev)) {
+		run->error = -ETIMEDOUT;
+		run->stop = true;
+		return;
 	}
-	return error;
+	if (run_skips(run, policy))
+		return;
+	memset(&run->res, 0, sizeof(run->res));
+	called = ktime_get_ns();
+	ret = policy->handle(&run->ev, &run->res);
+	if (!ret && run->res.action == OOMHOOK_ACT_KILL &&
+	    run_kills(run) == kills)
+		ret = -EPROTO;
+	if (!ret && run->res.action == OOMHOOK_ACT_FREED && !run->res.freed)
+		ret = -EPROTO;
+	if (ktime_get_ns() - called > ms_to_ns(&oomhook_budget_ms))
+		ret = ret ?: -ETIMEDOUT;
+	else if (ret == -ETIMEDOUT)
+		/* Abandoned or out of time through no fault of its own. */
+		run->stop = true;
+	if (ret) {
+		run->error = ret;
+		oomhook_count(OOMHOOK_STAT_ERRORS);
+		if (!run->stop)
+			oomhook_policy_fault(policy, ret);
+		pr_warn_ratelimited("policy %s failed: %d\n", policy->name,
+				    ret);
+		return;
+	}
+	run_note_release(run, policy);
+	if (run->res.action == OOMHOOK_ACT_HOLD) {
+		if (run->ev.source == OOMHOOK_SRC_PSI)
+			run->stop = true;
+		return;
+	}
+	if (run->res.action == OOMHOOK_ACT_NONE)
+		return;
+	if (run->no_release && run->res.action == OOMHOOK_ACT_FREED)
+		return;
+
+	/* The record shows the last policy that acted. */
+	strscpy(rec->policy, policy->name, sizeof(rec->policy));
+	strscpy(rec->victim, run->res.victim, sizeof(rec->victim));
+	rec->action = run->res.action;
+	run->freed += run->res.freed;
+	run->total += run->res.freed + run->res.expected;
+	rec->bytes = run->total;
+	/* One victim in flight at a time. */
+	if (run->res.action == OOMHOOK_ACT_KILL ||
+	    run->total >= run->ev.wanted)
+		run->stop = true;
 }
 
 static enum oomhook_outcome run_outcome(const struct oomhook_record *rec,
@@ -359,32 +469,30 @@ static void run_count(const struct oomhook_record *rec)
 	}
 }
 
-static void oomhook_run_workfn(struct work_struct *work)
+/*
+ * The decision is over: record it, tell the state machine, drop what it
+ * held.  Called by whoever owns it at the end (the OOM notifier, or the
+ * worker), once; allocation-free.
+ */
+static void run_finish(struct oomhook_run *run)
 {
-	struct oomhook_run *run = container_of(work, struct oomhook_run, work);
 	struct oomhook_record *rec = &run->rec;
-	struct oomhook_chain *chain;
-	unsigned int noreclaim;
 	unsigned long pages;
 	bool in_flight;
 	u64 now, gen, seq;
-	int error;
-
-	noreclaim = memalloc_noreclaim_save();
-	chain = oomhook_chain_get();
-	error = run_chain(run, chain);
-	oomhook_chain_put(chain);
-	memalloc_noreclaim_restore(noreclaim);
 
 	now = ktime_get_ns();
-	rec->outcome = run_outcome(rec, error);
-	rec->error = error;
-	rec->latency_us = div_u64(now - run->ev.start_ns, NSEC_PER_USEC);
+	rec->outcome = run_outcome(rec, run->error);
+	rec->error = run->error;
 	in_flight = rec->action == OOMHOOK_ACT_KILL;
+	rec->latency_us = div_u64((in_flight ? run->landed_ns : now) -
+				  run->ev.start_ns, NSEC_PER_USEC);
 	pages = in_flight ? 0 : DIV_ROUND_UP(run->freed, PAGE_SIZE);
 	rec->fallback = run->ev.source == OOMHOOK_SRC_OOM && !in_flight &&
 			!pages;
 	run_count(rec);
+	if (run->ev.source == OOMHOOK_SRC_OOM && run->inline_only)
+		oomhook_count(OOMHOOK_STAT_OOM_INLINE);
 
 	spin_lock(&oomhook_sm_lock);
 	gen = oomhook_sm.gen;
@@ -404,6 +512,12 @@ static void oomhook_run_workfn(struct work_struct *work)
 			oomhook_action_name(rec->action), rec->victim,
 			rec->bytes, rec->latency_us);
 
+	oomhook_chain_put(run->chain);
+	run->chain = NULL;
+	run_unpin(run);
+	/* Markers may have changed while it ran: for the next decision. */
+	oomhook_marks_kick();
+
 	spin_lock(&oomhook_sm_lock);
 	run->last_gen = gen;
 	run->last_pages = pages;
@@ -416,12 +530,60 @@ static void oomhook_run_workfn(struct work_struct *work)
 	wake_up_all(&oomhook_run_wait);
 }
 
+/*
+ * The worker.  For a PSI event it runs the whole chain and finishes the
+ * decision.  At a global OOM it runs its part of the chain for the waiting
+ * notifier, and finishes the decision only if the notifier stopped waiting.
+ */
+static void oomhook_run_workfn(struct work_struct *work)
+{
+	struct oomhook_run *run = container_of(work, struct oomhook_run, work);
+	unsigned int noreclaim;
+	bool finish;
+
+	noreclaim = memalloc_noreclaim_save();
+	if (run->ev.source != OOMHOOK_SRC_OOM) {
+		/* Nobody waits: the cache can be brought up to date first. */
+		oomhook_marks_refresh();
+		run->chain = oomhook_chain_get();
+		for (; run->chain && run->next < run->chain->nr && !run->stop;
+		     run->next++)
+			run_policy(run, run->next);
+		memalloc_noreclaim_restore(noreclaim);
+		run_finish(run);
+		return;
+	}
+
+	for (; run->next < run->seg_end && !run->stop; run->next++)
+		run_policy(run, run->next);
+	memalloc_noreclaim_restore(noreclaim);
+
+	spin_lock(&oomhook_sm_lock);
+	run->seg_done = true;
+	finish = run->owner_left;
+	spin_unlock(&oomhook_sm_lock);
+	if (finish)
+		run_finish(run);
+	else
+		wake_up_all(&oomhook_run_wait);
+}
+
 static bool run_finished(u64 gen)
 {
 	bool done;
 
 	spin_lock(&oomhook_sm_lock);
 	done = oomhook_run.last_gen >= gen;
+	spin_unlock(&oomhook_sm_lock);
+	return done;
+}
+
+static bool run_seg_done(struct oomhook_run *run)
+{
+	bool done;
+
+	spin_lock(&oomhook_sm_lock);
+	done = run->seg_done;
 	spin_unlock(&oomhook_sm_lock);
 	return done;
 }
@@ -439,46 +601,136 @@ static void oom_fallback(enum oomhook_stat why, const char *reason)
 			    reason);
 }
 
+/* What a finished decision means to the OOM notifier; counts it. */
+static unsigned long oom_report(unsigned long pages, bool in_flight,
+				bool no_release, enum oomhook_outcome outcome)
+{
+	if (in_flight || pages) {
+		oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
+		return max(pages, 1UL);
+	}
+	if (outcome == OOMHOOK_OUT_ERROR)
+		oom_fallback(OOMHOOK_STAT_FALLBACK_ERROR, "the policies failed");
+	else if (outcome == OOMHOOK_OUT_TIMEOUT)
+		oom_fallback(OOMHOOK_STAT_FALLBACK_TIMEOUT,
+			     "the policies ran out of time");
+	else if (no_release)
+		oom_fallback(OOMHOOK_STAT_FALLBACK_NO_PROGRESS,
+			     "memory reported released did not help");
+	else
+		oom_fallback(OOMHOOK_STAT_FALLBACK_NONE,
+			     "the policies freed nothing");
+	return 0;
+}
+
+/* The last finished decision, as oom_report() takes it. */
+static unsigned long oom_report_last(void)
+{
+	struct oomhook_run *run = &oomhook_run;
+	enum oomhook_outcome outcome;
+	unsigned long pages;
+	bool in_flight, no_release;
+
+	spin_lock(&oomhook_sm_lock);
+	pages = run->last_pages;
+	in_flight = run->last_in_flight;
+	no_release = run->last_no_release;
+	outcome = run->last_outcome;
+	spin_unlock(&oomhook_sm_lock);
+	return oom_report(pages, in_flight, no_release, outcome);
+}
+
 /*
- * Wait for decision @gen until @deadline and turn its result into pages to
- * report.  Counts the outcome.
+ * Wait for the worker's part of the decision until @deadline.  Return: true
+ * if it is done; otherwise the OOM path leaves the decision to the worker,
+ * and *@pages is what to report: 0 (fall back) if the decision had not
+ * committed to a kill, 1 if it had (its victim is on its way out).
+ */
+static bool oom_wait_worker(struct oomhook_run *run, u64 deadline,
+			    unsigned long *pages)
+{
+	u64 now = ktime_get_ns();
+	unsigned long left = 1;
+	bool done, abandoned = false;
+
+	if (deadline > now)
+		left = max(nsecs_to_jiffies(deadline - now), 1UL);
+	wait_event_timeout(oomhook_run_wait, run_seg_done(run), left);
+	spin_lock(&oomhook_sm_lock);
+	done = run->seg_done;
+	if (!done) {
+		run->owner_left = true;
+		abandoned = oomhook_sm_abandon(&oomhook_sm);
+	}
+	spin_unlock(&oomhook_sm_lock);
+	if (done)
+		return true;
+	if (abandoned) {
+		oom_fallback(OOMHOOK_STAT_FALLBACK_TIMEOUT,
+			     "the decision overran budget_ms");
+		*pages = 0;
+	} else {
+		oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
+		*pages = 1;
+	}
+	return false;
+}
+
+/*
+ * Drive the decision this OOM started: policies flagged atomic are called
+ * right here, the way the kernel's own killer decides; each run of other
+ * policies goes to the worker, and the notifier waits for it, up to the
+ * deadline.  Returns the pages to report.
+ */
+static unsigned long oom_drive(struct oomhook_run *run, u64 deadline)
+{
+	struct oomhook_chain *chain;
+	unsigned long pages;
+	int end;
+
+	run->chain = oomhook_chain_get();
+	chain = run->chain;
+	while (chain && run->next < chain->nr && !run->stop) {
+		if (chain->policy[run->next]->flags & OOMHOOK_POLICY_ATOMIC) {
+			run->ev.atomic = true;
+			run_policy(run, run->next++);
+			continue;
+		}
+		for (end = run->next; end < chain->nr &&
+		     !(chain->policy[end]->flags & OOMHOOK_POLICY_ATOMIC); end++)
+			;
+		run->ev.atomic = false;
+		run->inline_only = false;
+		run->seg_end = end;
+		spin_lock(&oomhook_sm_lock);
+		run->seg_done = false;
+		spin_unlock(&oomhook_sm_lock);
+		queue_work(oomhook_wq, &run->work);
+		if (!oom_wait_worker(run, deadline, &pages))
+			return pages;
+	}
+	run->ev.atomic = false;
+	run_finish(run);
+	return oom_report_last();
+}
+
+/*
+ * Wait for decision @gen, started by a PSI event, until @deadline and turn
+ * its result into pages to report.  Counts the outcome.
  */
 static unsigned long oom_wait(u64 gen, u64 deadline, u64 now)
 {
-	struct oomhook_run *run = &oomhook_run;
 	unsigned long left = 1;
-	enum oomhook_outcome outcome;
-	unsigned long pages;
-	bool in_flight, abandoned, no_release;
+	bool abandoned;
 
 	if (deadline > now)
 		left = max(nsecs_to_jiffies(deadline - now), 1UL);
 	wait_event_timeout(oomhook_run_wait, run_finished(gen), left);
 
 	spin_lock(&oomhook_sm_lock);
-	if (run->last_gen >= gen) {
-		pages = run->last_pages;
-		in_flight = run->last_in_flight;
-		no_release = run->last_no_release;
-		outcome = run->last_outcome;
+	if (oomhook_run.last_gen >= gen) {
 		spin_unlock(&oomhook_sm_lock);
-		if (in_flight || pages) {
-			oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
-			return max(pages, 1UL);
-		}
-		if (outcome == OOMHOOK_OUT_ERROR)
-			oom_fallback(OOMHOOK_STAT_FALLBACK_ERROR,
-				     "the policies failed");
-		else if (outcome == OOMHOOK_OUT_TIMEOUT)
-			oom_fallback(OOMHOOK_STAT_FALLBACK_TIMEOUT,
-				     "the policies ran out of time");
-		else if (no_release)
-			oom_fallback(OOMHOOK_STAT_FALLBACK_NO_PROGRESS,
-				     "memory reported released did not help");
-		else
-			oom_fallback(OOMHOOK_STAT_FALLBACK_NONE,
-				     "the policies freed nothing");
-		return 0;
+		return oom_report_last();
 	}
 	abandoned = oomhook_sm_abandon(&oomhook_sm);
 	spin_unlock(&oomhook_sm_lock);
@@ -520,10 +772,16 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 		return NOTIFY_OK;
 	}
 
+	/*
+	 * A victim that emptied ends its hold now, not when its work runs;
+	 * one still freeing memory gets more time.
+	 */
+	oomhook_track_update(now);
 	spin_lock(&oomhook_sm_lock);
 	verdict = oomhook_sm_oom(&oomhook_sm, now, ms_to_ns(&oomhook_hold_ms));
 	if (verdict == OOMHOOK_V_RUN || verdict == OOMHOOK_V_RUN_NO_RELEASE)
-		run_start_locked(OOMHOOK_SRC_OOM, "oom", "/", now,
+		run_start_locked(OOMHOOK_SRC_OOM, "oom", "/",
+				 &cgrp_dfl_root.cgrp, now,
 				 verdict == OOMHOOK_V_RUN_NO_RELEASE);
 	gen = oomhook_sm.gen;
 	spin_unlock(&oomhook_sm_lock);
@@ -531,6 +789,8 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 	switch (verdict) {
 	case OOMHOOK_V_RUN:
 	case OOMHOOK_V_RUN_NO_RELEASE:
+		pages = oom_drive(&oomhook_run, deadline);
+		break;
 	case OOMHOOK_V_WAIT:
 		pages = oom_wait(gen, deadline, now);
 		break;
@@ -563,10 +823,12 @@ static struct notifier_block oomhook_oom_nb = {
 /**
  * oomhook_psi_fired() - a PSI trigger fired
  * @trigger: its name, "psi:<path>:<kind>".
- * @path: its cgroup, the event's scope.
+ * @path: its cgroup's path, the event's scope.
+ * @cgrp: its cgroup.
  * @fired_ns: when it fired.
  */
-void oomhook_psi_fired(const char *trigger, const char *path, u64 fired_ns)
+void oomhook_psi_fired(const char *trigger, const char *path,
+		       struct cgroup *cgrp, u64 fired_ns)
 {
 	enum oomhook_verdict verdict;
 
@@ -577,12 +839,15 @@ void oomhook_psi_fired(const char *trigger, const char *path, u64 fired_ns)
 		return;
 	}
 
+	oomhook_track_update(ktime_get_ns());
 	spin_lock(&oomhook_sm_lock);
 	verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
 				 ms_to_ns(&oomhook_cooldown_ms));
-	if (verdict == OOMHOOK_V_RUN)
-		run_start_locked(OOMHOOK_SRC_PSI, trigger, path, fired_ns,
-				 false);
+	if (verdict == OOMHOOK_V_RUN) {
+		run_start_locked(OOMHOOK_SRC_PSI, trigger, path, cgrp,
+				 fired_ns, false);
+		queue_work(oomhook_wq, &oomhook_run.work);
+	}
 	spin_unlock(&oomhook_sm_lock);
 
 	if (verdict == OOMHOOK_V_RUN)
@@ -771,6 +1036,13 @@ static int __init oomhook_init(void)
 	ret = oomhook_sysfs_init();
 	if (ret)
 		goto err_wq;
+	ret = oomhook_marks_init();
+	if (ret)
+		goto err_sysfs;
+	ret = oomhook_doorbell_init();
+	if (ret)
+		goto err_marks;
+	oomhook_marks_kick();
 	if (oomhook_psi_param[0]) {
 		ret = apply_psi_param(oomhook_psi_param, true);
 		if (ret)
@@ -788,6 +1060,15 @@ static int __init oomhook_init(void)
 err_psi:
 	oomhook_sysfs_stop();
 	oomhook_psi_clear();
+	oomhook_doorbell_exit();
+	flush_workqueue(oomhook_wq);
+	oomhook_marks_exit();
+	oomhook_sysfs_exit();
+	goto err_wq;
+err_marks:
+	oomhook_marks_exit();
+err_sysfs:
+	oomhook_sysfs_stop();
 	oomhook_sysfs_exit();
 err_wq:
 	destroy_workqueue(oomhook_wq);
@@ -802,8 +1083,10 @@ static void __exit oomhook_exit(void)
 	unregister_oom_notifier(&oomhook_oom_nb);
 	oomhook_sysfs_stop();
 	oomhook_psi_clear();
+	oomhook_doorbell_exit();
 	flush_workqueue(oomhook_wq);
 	oomhook_track_stop();
+	oomhook_marks_exit();
 	destroy_workqueue(oomhook_wq);
 	oomhook_sysfs_exit();
 	oomhook_registry_exit();

@@ -20,6 +20,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cgroup.h>
 #include <linux/completion.h>
 #include <linux/fs.h>
 #include <linux/list.h>
@@ -42,6 +43,7 @@
  * @spec: what was configured.
  * @name: "psi:<path>:<kind>", as shown in events.
  * @watch: on the cgroup's memory.pressure, which carries the trigger.
+ * @cgrp: the cgroup, pinned while armed: the scope of its events.
  * @gone: the trigger or its cgroup went away.
  * @fired: how many times the trigger fired.
  */
@@ -50,6 +52,7 @@ struct oomhook_trigger {
 	struct oomhook_psi_spec spec;
 	char name[OOMHOOK_TRIGGER_MAX];
 	struct oomhook_watch watch;
+	struct cgroup *cgrp;
 	bool gone;
 	atomic_long_t fired;
 };
@@ -85,12 +88,15 @@ static void trigger_workfn(struct work_struct *work)
 	if (!(mask & EPOLLPRI))
 		return;
 	atomic_long_inc(&t->fired);
-	oomhook_psi_fired(t->name, t->spec.path, READ_ONCE(t->watch.woken_ns));
+	oomhook_psi_fired(t->name, t->spec.path, t->cgrp,
+			  READ_ONCE(t->watch.woken_ns));
 }
 
 static void trigger_free(struct oomhook_trigger *t)
 {
 	oomhook_watch_stop(&t->watch);
+	if (t->cgrp)
+		cgroup_put(t->cgrp);
 	kfree(t);
 }
 
@@ -125,17 +131,27 @@ static int trigger_arm(struct oomhook_trigger *t)
 		/* The cgroup exists: PSI is disabled (psi=0) or not built. */
 		return PTR_ERR(file) == -ENOENT ? -EOPNOTSUPP : PTR_ERR(file);
 	}
+	t->cgrp = cgroup_get_from_path(t->spec.path);
+	if (IS_ERR(t->cgrp)) {
+		ret = PTR_ERR(t->cgrp);
+		t->cgrp = NULL;
+		oomhook_cg_close(file);
+		return ret;
+	}
 
 	snprintf(text, sizeof(text), "%s %u %u",
 		 oomhook_psi_kind_name(t->spec.kind), t->spec.threshold_us,
 		 t->spec.window_us);
 	n = kernel_write(file, text, strlen(text), &pos);
-	if (n < 0) {
+	if (n >= 0)
+		n = oomhook_watch_arm(&t->watch, file);
+	else
 		oomhook_cg_close(file);
-		return n;
+	if (n < 0) {
+		cgroup_put(t->cgrp);
+		t->cgrp = NULL;
 	}
-
-	return oomhook_watch_arm(&t->watch, file);
+	return n;
 }
 
 struct arm_request {

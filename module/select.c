@@ -1,19 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Victim selection: walk the cgroup2 hierarchy and keep the best candidate.
+ * Victim selection: one pass over the memory cgroups under RCU, the way
+ * the kernel's own select_bad_process() passes over tasks.
  *
- * Candidates are the leaf cgroups and the cgroups with memory.oom.group set
- * (those are one unit with their descendants, so the walk does not go
- * below them), within the event's scope and the policy's subtree.  Never a
- * candidate: the root, the cgroup holding PID 1 and its ancestors, cgroups
- * marked omit (and everything below them), empty cgroups, cgroups without
- * the memory controller, and the victim still exiting from an earlier
- * kill.
+ * The walk is css_for_each_descendant_pre() over the memory controller's
+ * csses, from the event's scope (or the policy's subtree, whichever is
+ * deeper).  Everything it reads is a field or a counter the kernel keeps
+ * for itself: usage and swap usage (page_counter_read()), memory.min and
+ * memory.low with the protected usage of the children (for the effective
+ * protection, rank.c), memory.oom.group, whether the cgroup is populated
+ * and frozen.  Markers come from the cache in marks.c.  It opens no file,
+ * takes no sleeping lock and allocates nothing, so it runs in the OOM
+ * notifier as well as in the worker.
  *
- * The walk is iterative, with one open directory per level, and streams:
- * only the best candidate so far is kept, so its memory does not grow with
- * the number of cgroups.  It stops at the event's deadline.  Everything is
- * read through the files an administrator would read (see cgfs.c).
+ * The unit of a victim is a memory cgroup (see &struct oomhook_candidate):
+ * the walk visits only cgroups that have the memory controller, so a cgroup
+ * whose children did not enable +memory is a leaf here, and the memory of
+ * its whole subtree (charged to it) counts for it.  A cgroup is known to be
+ * a leaf only when the walk moves on to a node that is not its child; until
+ * then it is held as "pending".  Never candidates, and never entered: the
+ * offline (removed) cgroups, the empty ones, the omitted ones and the
+ * subtree of a memory.oom.group cgroup, which is one unit.  The root, the
+ * cgroups holding PID 1 and the victim still exiting are visited but not
+ * eligible.
+ *
+ * The walk stops at the event's deadline with the best candidate found so
+ * far.
  *
  * The scratch state is static: policies call oomhook_select_cgroup() only
  * from ->handle(), and the core runs one ->handle() at a time.
@@ -21,8 +33,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cgroup.h>
-#include <linux/fs.h>
 #include <linux/kernfs.h>
+#include <linux/ktime.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/page_counter.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -30,353 +45,320 @@
 
 #include "internal.h"
 
-/* Deepest level the walk descends to, counted from its start. */
-#define OOMHOOK_WALK_DEPTH	16
-/* Most cgroups one walk visits. */
-#define OOMHOOK_WALK_MAX	20000
-/* Deepest cgroup nesting tracked above PID 1. */
-#define OOMHOOK_PID1_DEPTH	64
+/*
+ * Cgroup levels whose state the walk keeps.  A memory cgroup deeper than
+ * this is taken with its whole subtree as one unit at the deepest kept
+ * level.
+ */
+#define OOMHOOK_WALK_DEPTH	32
+/* Nodes visited between two looks at the clock. */
+#define OOMHOOK_WALK_CLOCK	32
 
+/**
+ * struct walk_level - what the walk knows of the cgroup at one level
+ * @class: its class (inherited if it has no marker of its own).
+ * @usage: memory usage, pages.
+ * @emin: effective memory.min, pages.
+ * @elow: effective memory.low, pages.
+ */
 struct walk_level {
-	struct file *dir;
-	size_t len;
 	enum oomhook_class class;
-	bool has_child;
+	unsigned long usage;
+	unsigned long emin;
+	unsigned long elow;
 };
 
+/**
+ * struct oomhook_walk - one selection's state
+ * @level: by cgroup level (the root is 0).
+ * @slot: three candidate records; @best, @pend and the spare one.
+ * @best: the best eligible unit so far, or NULL.
+ * @pend: a cgroup that is a unit unless the next node is its child.
+ * @leaf: @pend's level, and whether there is one (rank.c's rules).
+ * @pid1: PID 1's cgroup.
+ * @pending: the victim still exiting, or NULL.
+ * @flags: the caller's OOMHOOK_SELECT_* flags.
+ * @recursive: memory_recursiveprot is in effect.
+ * @cut: the walk stopped at the deadline.
+ * @unknown: a cgroup with xattrs was not in the marker cache.
+ */
 struct oomhook_walk {
-	struct dir_context ctx;
-	char name[NAME_MAX + 1];
-	u64 ino;
-	bool found;
-
 	struct walk_level level[OOMHOOK_WALK_DEPTH];
-	int depth;
-	char path[OOMHOOK_PATH_MAX];
-	char scratch[OOMHOOK_PATH_MAX];
-	unsigned int visited;
-
-	ino_t pid1[OOMHOOK_PID1_DEPTH];
-	int nr_pid1;
-
-	struct oomhook_candidate cand;
-	struct oomhook_candidate best;
-	bool have_best;
+	struct oomhook_candidate slot[3];
+	struct oomhook_candidate *best;
+	struct oomhook_candidate *pend;
+	struct oomhook_leaf leaf;
+	struct cgroup *pid1;
+	struct cgroup *pending;
 	unsigned int flags;
+	bool recursive;
+	bool cut;
+	bool unknown;
 };
 
 static struct oomhook_walk oomhook_walk;
 
-/*
- * Note the cgroups that hold PID 1, from its own up to the root, by inode
- * number (a cgroup's id is its kernfs inode number).  A populated cgroup
- * and its ancestors cannot be removed, so the RCU-protected css_set is all
- * that needs protecting here.
+/**
+ * oomhook_root_memcg_css() - the root memory cgroup's css
+ *
+ * Return: the css, or NULL without the memory controller.
+ * root_mem_cgroup is not exported; the root cgroup's css for the memory
+ * controller is the same object, and it is never freed.
  */
-static void note_pid1(struct oomhook_walk *w)
+struct cgroup_subsys_state *oomhook_root_memcg_css(void)
 {
-	struct task_struct *init;
-	struct cgroup *cgrp;
-
-	w->nr_pid1 = 0;
-	rcu_read_lock();
-	init = pid_task(find_pid_ns(1, &init_pid_ns), PIDTYPE_PID);
-	if (init) {
-		for (cgrp = task_dfl_cgroup(init); cgrp;
-		     cgrp = cgroup_parent(cgrp)) {
-			if (w->nr_pid1 == OOMHOOK_PID1_DEPTH)
-				break;
-			w->pid1[w->nr_pid1++] = kernfs_id_ino(cgroup_id(cgrp));
-		}
-	}
-	rcu_read_unlock();
+	if (mem_cgroup_disabled())
+		return NULL;
+	return rcu_dereference_check(cgrp_dfl_root.cgrp.subsys[memory_cgrp_id],
+				     true);
 }
 
-static bool holds_pid1(const struct oomhook_walk *w, ino_t ino)
+/* A candidate record that is neither best nor pending. */
+static struct oomhook_candidate *walk_spare(struct oomhook_walk *w)
 {
 	int i;
 
-	for (i = 0; i < w->nr_pid1; i++) {
-		if (w->pid1[i] == ino)
-			return true;
+	for (i = 0; i < ARRAY_SIZE(w->slot); i++) {
+		if (&w->slot[i] != w->best && &w->slot[i] != w->pend)
+			return &w->slot[i];
 	}
-	return false;
+	return NULL;
 }
 
-static enum oomhook_class class_of(struct dentry *dentry,
-				   enum oomhook_class inherited)
+static void walk_offer(struct oomhook_walk *w, struct oomhook_candidate *c)
 {
-	if (oomhook_marked(dentry, "oomd_omit"))
-		return OOMHOOK_CLASS_OMIT;
-	if (oomhook_marked(dentry, "oomd_avoid"))
-		return OOMHOOK_CLASS_AVOID;
-	if (oomhook_marked(dentry, "oomd_prefer"))
-		return OOMHOOK_CLASS_PREFER;
-	return inherited;
-}
-
-/* The class @path inherits from its proper ancestors. */
-static int inherited_class(struct oomhook_walk *w, const char *path,
-			   enum oomhook_class *class)
-{
-	const char *end;
-	struct path dir;
-	int ret;
-
-	*class = OOMHOOK_CLASS_NORMAL;
-	if (!strcmp(path, "/"))
-		return 0;
-	/* For "/a/b/c" look at "/", "/a" and "/a/b". */
-	for (end = path; end; end = strchr(end + 1, '/')) {
-		size_t len = end == path ? 1 : end - path;
-
-		memcpy(w->scratch, path, len);
-		w->scratch[len] = '\0';
-		ret = oomhook_cg_lookup(w->scratch, &dir);
-		if (ret)
-			return ret;
-		*class = class_of(dir.dentry, *class);
-		path_put(&dir);
-		if (*class == OOMHOOK_CLASS_OMIT)
-			break;
-	}
-	return 0;
-}
-
-/* Take a cgroup's measurements and keep it if it beats the best so far. */
-static void consider(struct oomhook_walk *w, const struct path *dir,
-		     enum oomhook_class class, bool oom_group)
-{
-	struct oomhook_candidate *c = &w->cand;
-	u64 populated = 0, frozen = 0, swap, min, low;
-
-	memset(c, 0, sizeof(*c));
-	strscpy(c->path, w->path, sizeof(c->path));
-	c->class = class;
-	c->oom_group = oom_group;
-	c->root = !strcmp(w->path, "/");
-	c->holds_pid1 = holds_pid1(w, d_inode(dir->dentry)->i_ino);
-	c->pending = oomhook_track_pending(w->path);
-	if (!oomhook_cg_read_key(dir, "cgroup.events", "populated", &populated))
-		c->populated = populated;
-	/* Only the eligible are worth reading the memory files of. */
 	if (!oomhook_candidate_eligible(c))
 		return;
-	if (!oomhook_cg_read_u64(dir, "cgroup.freeze", &frozen))
-		c->frozen = frozen;
 	if (c->frozen && (w->flags & OOMHOOK_SELECT_UNFROZEN))
 		return;
-	if (oomhook_cg_read_u64(dir, "memory.current", &c->usage))
-		return;
-	if (!oomhook_cg_read_u64(dir, "memory.swap.current", &swap))
-		c->usage += swap;
-	if (oomhook_cg_read_u64(dir, "memory.min", &min))
-		min = 0;
-	if (oomhook_cg_read_u64(dir, "memory.low", &low))
-		low = 0;
-	c->protection = max(min, low);
-	oomhook_rank_offer(&w->best, &w->have_best, c);
+	if (!w->best || oomhook_candidate_better(c, w->best))
+		w->best = c;
 }
 
-static bool walk_actor(struct dir_context *ctx, const char *name, int len,
-		       loff_t off, u64 ino, unsigned int type)
+/* The walk moved on to a cgroup at @level: settle the pending one. */
+static void walk_settle(struct oomhook_walk *w, int level)
 {
-	struct oomhook_walk *w = container_of(ctx, struct oomhook_walk, ctx);
+	struct oomhook_candidate *c = w->pend;
 
-	if (type != DT_DIR || (len == 1 && name[0] == '.') ||
-	    (len == 2 && name[0] == '.' && name[1] == '.'))
-		return true;
-	/* Stop before a second directory: it is emitted again next time. */
-	if (w->found)
-		return false;
-	if (len > NAME_MAX)
-		return true;
-	memcpy(w->name, name, len);
-	w->name[len] = '\0';
-	w->ino = ino;
-	w->found = true;
-	return true;
-}
-
-/* The next subdirectory of @dir, in w->name; false when there is none. */
-static int next_child(struct oomhook_walk *w, struct file *dir)
-{
-	int ret;
-
-	w->found = false;
-	w->ctx.actor = walk_actor;
-	ret = iterate_dir(dir, &w->ctx);
-	if (ret < 0)
-		return ret;
-	return w->found;
+	w->pend = NULL;
+	if (oomhook_leaf_visit(&w->leaf, level))
+		walk_offer(w, c);
 }
 
 /*
- * Enter the cgroup at w->path, whose directory is @dir: either push it (to
- * walk its children) and return true, or consider it as a unit or skip it,
- * close @dir and return false.
+ * Fill in what the walk knows of the memory cgroup @css at @lvl, from its
+ * parent's level.  Called under RCU.
  */
-static bool enter(struct oomhook_walk *w, struct file *dir,
-		  enum oomhook_class inherited)
+static void walk_measure(struct oomhook_walk *w,
+			 struct cgroup_subsys_state *css, int lvl)
 {
-	enum oomhook_class class = class_of(dir->f_path.dentry, inherited);
-	struct walk_level *lvl;
-	u64 group = 0;
+	struct mem_cgroup *memcg = mem_cgroup_from_css(css);
+	struct walk_level *l = &w->level[lvl];
+	struct walk_level *p = lvl ? &w->level[lvl - 1] : NULL;
+	unsigned long min, low, sib_min, sib_low;
+	struct mem_cgroup *parent;
 
-	if (class == OOMHOOK_CLASS_OMIT)
-		goto skip;
-	if (strcmp(w->path, "/") &&
-	    !oomhook_cg_read_u64(&dir->f_path, "memory.oom.group", &group) &&
-	    group) {
-		consider(w, &dir->f_path, class, true);
-		goto skip;
+	l->usage = page_counter_read(&memcg->memory);
+	l->class = oomhook_marks_lookup(css->cgroup,
+					p ? p->class : OOMHOOK_CLASS_NORMAL,
+					&w->unknown);
+	if (!p) {
+		/* The root: everything it has is the machine's. */
+		l->emin = OOMHOOK_PROT_UNBOUNDED;
+		l->elow = OOMHOOK_PROT_UNBOUNDED;
+		return;
 	}
-	if (w->depth == OOMHOOK_WALK_DEPTH) {
-		consider(w, &dir->f_path, class, false);
-		goto skip;
-	}
-
-	lvl = &w->level[w->depth++];
-	lvl->dir = dir;
-	lvl->len = strlen(w->path);
-	lvl->class = class;
-	lvl->has_child = false;
-	return true;
-skip:
-	oomhook_cg_close(dir);
-	return false;
+	parent = mem_cgroup_from_css(css->parent);
+	min = READ_ONCE(memcg->memory.min);
+	low = READ_ONCE(memcg->memory.low);
+	sib_min = atomic_long_read(&parent->memory.children_min_usage);
+	sib_low = atomic_long_read(&parent->memory.children_low_usage);
+	l->emin = oomhook_effective_protection(l->usage, p->usage, min, p->emin,
+					       sib_min, w->recursive);
+	l->elow = oomhook_effective_protection(l->usage, p->usage, low, p->elow,
+					       sib_low, w->recursive);
 }
 
-/* Leave the innermost level: a cgroup without children is a leaf. */
-static void leave(struct oomhook_walk *w)
+/* The levels above @css (not kept by the walk itself), root first. */
+static void walk_ancestors(struct oomhook_walk *w,
+			   struct cgroup_subsys_state *css)
 {
-	struct walk_level *lvl = &w->level[--w->depth];
+	struct cgroup_subsys_state *chain[OOMHOOK_WALK_DEPTH];
+	int n = 0, lvl;
 
-	w->path[lvl->len] = '\0';
-	if (!lvl->has_child)
-		consider(w, &lvl->dir->f_path, lvl->class, false);
-	oomhook_cg_close(lvl->dir);
-	if (w->depth)
-		w->path[w->level[w->depth - 1].len] = '\0';
+	for (css = css->parent; css && n < OOMHOOK_WALK_DEPTH; css = css->parent)
+		chain[n++] = css;
+	for (lvl = 0; n; lvl++)
+		walk_measure(w, chain[--n], lvl);
 }
 
-/* Append "/name" to w->path; false if it does not fit. */
-static bool path_push(struct oomhook_walk *w, const char *name)
+static void walk_fill(struct oomhook_walk *w, struct oomhook_candidate *c,
+		      struct cgroup_subsys_state *css, int lvl)
 {
-	size_t len = strlen(w->path);
-	int n;
+	struct mem_cgroup *memcg = mem_cgroup_from_css(css);
+	struct cgroup *cgrp = css->cgroup;
+	const struct walk_level *l = &w->level[lvl];
 
-	n = snprintf(w->path + len, sizeof(w->path) - len, "%s%s",
-		     len == 1 ? "" : "/", name);
-	if (n >= sizeof(w->path) - len) {
-		w->path[len] = '\0';
-		return false;
-	}
-	return true;
+	c->path[0] = '\0';
+	c->cgrp = cgrp;
+	c->id = cgroup_id(cgrp);
+	c->class = l->class;
+	c->usage = ((u64)l->usage +
+		    page_counter_read(&memcg->swap)) << PAGE_SHIFT;
+	c->protection = (u64)max(l->emin, l->elow) << PAGE_SHIFT;
+	if (c->protection > c->usage)
+		c->protection = c->usage;
+	c->oom_group = READ_ONCE(memcg->oom_group);
+	c->root = !cgroup_parent(cgrp);
+	c->holds_pid1 = w->pid1 && cgroup_is_descendant(w->pid1, cgrp);
+	c->populated = true;
+	c->pending = w->pending && cgroup_is_descendant(cgrp, w->pending);
+	c->frozen = READ_ONCE(cgrp->freezer.freeze) ||
+		    READ_ONCE(cgrp->freezer.e_freeze);
 }
 
-static int walk(struct oomhook_walk *w, const struct oomhook_event *ev,
-		const char *root)
+static bool walk_expired(const struct oomhook_event *ev, unsigned int n)
 {
-	enum oomhook_class class;
-	struct path start;
-	struct file *dir;
-	int ret;
+	return !(n % OOMHOOK_WALK_CLOCK) && oomhook_event_expired(ev);
+}
 
-	ret = inherited_class(w, root, &class);
-	if (ret)
-		return ret;
-	ret = oomhook_cg_lookup(root, &start);
-	if (ret)
-		return ret;
-	dir = oomhook_cg_open(&start, ".", O_RDONLY | O_DIRECTORY);
-	path_put(&start);
-	if (IS_ERR(dir))
-		return PTR_ERR(dir);
+/* One pass from @start.  Called under RCU. */
+static void walk(struct oomhook_walk *w, const struct oomhook_event *ev,
+		 struct cgroup_subsys_state *start)
+{
+	struct oomhook_unit_node node = { .online = true, .populated = true };
+	struct cgroup_subsys_state *pos;
+	struct cgroup *skip = NULL;
+	struct oomhook_candidate *c;
+	unsigned int n = 0;
+	int lvl;
 
-	strscpy(w->path, root, sizeof(w->path));
-	enter(w, dir, class);
+	w->best = NULL;
+	w->pend = NULL;
+	w->leaf.pending = false;
+	w->cut = false;
+	walk_ancestors(w, start);
 
-	while (w->depth) {
-		struct walk_level *top = &w->level[w->depth - 1];
+	css_for_each_descendant_pre(pos, start) {
+		struct cgroup *cgrp = pos->cgroup;
 
-		if (oomhook_event_expired(ev)) {
-			ret = -ETIMEDOUT;
-			break;
+		if (skip) {
+			if (cgroup_is_descendant(cgrp, skip))
+				continue;
+			skip = NULL;
 		}
-		if (++w->visited > OOMHOOK_WALK_MAX)
-			break;
-
-		ret = next_child(w, top->dir);
-		if (ret < 0)
-			break;
-		if (!ret) {
-			leave(w);
+		if (walk_expired(ev, ++n)) {
+			/* Unsure whether it is a leaf: not a candidate. */
+			w->pend = NULL;
+			w->cut = true;
+			return;
+		}
+		/* Removed or empty: no unit, and no child that counts. */
+		if ((pos != start && !(pos->flags & CSS_ONLINE)) ||
+		    !cgroup_is_populated(cgrp)) {
+			skip = cgrp;
 			continue;
 		}
-		ret = 0;
-		top->has_child = true;
-		if (!path_push(w, w->name))
-			continue;
-		dir = oomhook_cg_open(&top->dir->f_path, w->name,
-				      O_RDONLY | O_DIRECTORY);
-		if (IS_ERR(dir)) {
-			/* Removed meanwhile: skip it. */
-			w->path[top->len] = '\0';
-			continue;
+		lvl = min_t(int, cgrp->level, OOMHOOK_WALK_DEPTH - 1);
+		walk_settle(w, lvl);
+
+		walk_measure(w, pos, lvl);
+		c = walk_spare(w);
+		walk_fill(w, c, pos, lvl);
+		node.omit = c->class == OOMHOOK_CLASS_OMIT;
+		node.oom_group = c->oom_group;
+		node.root = c->root;
+		node.deepest = lvl == OOMHOOK_WALK_DEPTH - 1;
+		switch (oomhook_unit_classify(&node)) {
+		case OOMHOOK_UNIT_SKIP:
+			skip = cgrp;
+			break;
+		case OOMHOOK_UNIT_WHOLE:
+			walk_offer(w, c);
+			skip = cgrp;
+			break;
+		case OOMHOOK_UNIT_LEAF:
+			w->pend = c;
+			w->leaf.pending = true;
+			w->leaf.level = lvl;
+			break;
 		}
-		if (!enter(w, dir, top->class))
-			w->path[top->len] = '\0';
 	}
+	/* Nothing came after the pending cgroup: it is a unit. */
+	walk_settle(w, 0);
+}
 
-	while (w->depth) {
-		struct walk_level *lvl = &w->level[--w->depth];
-
-		oomhook_cg_close(lvl->dir);
-	}
-	return ret;
+/* The memory css to start from: the deeper of @a and @b, or NULL. */
+static struct cgroup *walk_bound(struct cgroup *a, struct cgroup *b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	if (cgroup_is_descendant(a, b))
+		return a;
+	if (cgroup_is_descendant(b, a))
+		return b;
+	return NULL;
 }
 
 /**
- * oomhook_select_cgroup() - choose the cgroup to act upon
+ * oomhook_select_cgroup() - choose the memory cgroup to act upon
  * @ev: the event being handled; its scope bounds the search.
- * @subtree: the policy's own bound, a normalized cgroup path ("/" for all).
+ * @subtree: the policy's own bound, or NULL for the whole hierarchy.
  * @flags: %OOMHOOK_SELECT_UNFROZEN to pass over frozen cgroups, or 0.
- * @victim: receives the best candidate.
+ * @victim: receives the best candidate.  The core holds a reference on
+ *	@victim->cgrp until the event ends.
  *
  * Ranks candidates by class (user.oomd_prefer, unmarked, user.oomd_avoid),
- * then by usage beyond protection (see rank.c).  Only callable from a
- * policy's ->handle().
+ * then by usage beyond effective protection (see rank.c).  Only callable
+ * from a policy's ->handle(); safe in the OOM notifier (no sleeping, no
+ * allocation, no file I/O).  At the event's deadline the walk stops and the
+ * best candidate found so far is chosen.
  *
- * Return: 0, -ENOENT when there is no eligible cgroup, -ETIMEDOUT when the
- * event's deadline passed, or another negative errno.
+ * Return: 0, -ENOENT when there is no eligible cgroup (or the scope and
+ * @subtree do not overlap), -ENOSPC when the event holds too many
+ * selections already, or another negative errno.
  */
-int oomhook_select_cgroup(const struct oomhook_event *ev, const char *subtree,
-			  unsigned int flags, struct oomhook_candidate *victim)
+int oomhook_select_cgroup(const struct oomhook_event *ev,
+			  struct cgroup *subtree, unsigned int flags,
+			  struct oomhook_candidate *victim)
 {
 	struct oomhook_walk *w = &oomhook_walk;
-	const char *root;
-	int ret;
+	struct cgroup_subsys_state *start;
+	struct task_struct *init;
+	struct cgroup *bound;
+	int ret = -ENOENT;
 
-	if (oomhook_path_within(ev->scope, subtree))
-		root = ev->scope;
-	else if (oomhook_path_within(subtree, ev->scope))
-		root = subtree;
-	else
-		return -ENOENT;
+	rcu_read_lock();
+	bound = walk_bound(ev->scope_cgrp, subtree);
+	if (!bound)
+		goto out;
+	start = rcu_dereference(bound->subsys[memory_cgrp_id]);
+	if (!start || mem_cgroup_disabled())
+		goto out;
 
-	w->depth = 0;
-	w->visited = 0;
-	w->have_best = false;
 	w->flags = flags;
-	note_pid1(w);
+	w->unknown = false;
+	w->recursive = cgrp_dfl_root.flags & CGRP_ROOT_MEMORY_RECURSIVE_PROT;
+	init = pid_task(find_pid_ns(1, &init_pid_ns), PIDTYPE_PID);
+	w->pid1 = init ? task_dfl_cgroup(init) : NULL;
+	w->pending = oomhook_track_pending();
 
-	ret = walk(w, ev, root);
+	walk(w, ev, start);
+	if (w->cut)
+		oomhook_count(OOMHOOK_STAT_WALKS_CUT);
+	if (w->unknown)
+		oomhook_marks_kick();
+	if (!w->best)
+		goto out;
+	ret = oomhook_run_pin(ev, w->best->cgrp);
 	if (ret)
-		return ret;
-	if (!w->have_best)
-		return -ENOENT;
-	*victim = w->best;
-	return 0;
+		goto out;
+	*victim = *w->best;
+	kernfs_path(victim->cgrp->kn, victim->path, sizeof(victim->path));
+out:
+	rcu_read_unlock();
+	return ret;
 }
 EXPORT_SYMBOL_GPL(oomhook_select_cgroup);

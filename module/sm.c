@@ -6,10 +6,20 @@
  *   IDLE --trigger--> RUNNING --done, victim killed--> HOLDING --exit--> IDLE
  *                        \--done, nothing in flight-----------------> IDLE
  *
- * While a victim is exiting (HOLDING, or RUNNING after the kill was
- * committed), an OOM is answered with "memory is on its way" instead of a
- * second victim: over-killing is the classic failure of OOM daemons.  The
- * hold is bounded by hold_ms; after that the kernel's own killer acts.
+ * While a victim is exiting (HOLDING, or RUNNING after the kill landed), an
+ * OOM is answered with "memory is on its way" instead of a second victim:
+ * over-killing is the classic failure of OOM daemons.  The hold is bounded
+ * by hold_ms, counted from the moment the kill landed (its tasks have
+ * SIGKILL pending), not from when it was decided: a kill that is slow to
+ * land must not eat its own hold.  A victim that keeps freeing memory is
+ * still on its way out, however long a big one takes to unmap: each time
+ * its usage falls the hold runs hold_ms from then, as the kernel's killer
+ * waits for its own victim while the OOM reaper makes progress; but never
+ * beyond OOMHOOK_HOLD_SPAN_MAX times hold_ms after the kill landed.  When
+ * the hold runs out the kernel's own killer acts, at the next OOM: a PSI
+ * event suppressed meanwhile (in the cooldown) does not cancel that.  And
+ * until the victim is gone, or that span is over, every OOM goes to the
+ * kernel and no PSI event starts a decision (sm_stuck()).
  *
  * An OOM that finds a decision running waits for it (bounded by budget_ms,
  * in main.c).  If the wait times out before the action was committed, the
@@ -52,8 +62,24 @@ static void sm_start(struct oomhook_sm *sm)
 	sm->gen++;
 	sm->abandoned = false;
 	sm->committed = false;
+	sm->landed = false;
 	sm->exited = false;
+	sm->span_until_ns = 0;
 	sm->hold_until_ns = 0;
+}
+
+/*
+ * The victim of the last decision outlived its hold and is still there,
+ * within its span.  OOMs go to the kernel's killer meanwhile, and PSI
+ * events start no decision: a decision of ours would pass over the dying
+ * tasks and kill a second cgroup, where the kernel ranks them with the rest
+ * by its own badness, and only marks and reaps them if they come first.
+ * Past the span the victim counts as stuck for good, and decisions resume
+ * without it.
+ */
+static bool sm_stuck(const struct oomhook_sm *sm, u64 now)
+{
+	return sm->landed && !sm->exited && now < sm->span_until_ns;
 }
 
 /* A victim is in flight and its hold has not run out. */
@@ -76,9 +102,11 @@ enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 {
 	switch (sm->state) {
 	case OOMHOOK_SM_RUNNING:
-		if (sm->committed)
+		if (sm->landed)
 			return sm_holding(sm, now) ? OOMHOOK_V_HOLD :
 						     OOMHOOK_V_FALLBACK_EXPIRED;
+		if (sm->committed)
+			return OOMHOOK_V_WAIT;
 		return sm->abandoned ? OOMHOOK_V_FALLBACK_BUSY : OOMHOOK_V_WAIT;
 	case OOMHOOK_SM_HOLDING:
 		if (sm_holding(sm, now))
@@ -89,6 +117,8 @@ enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 	default:
 		if (now < sm->defer_until_ns)
 			return OOMHOOK_V_DEFER;
+		if (sm_stuck(sm, now))
+			return OOMHOOK_V_FALLBACK_EXPIRED;
 		if (sm->releases >= OOMHOOK_RELEASE_STREAK_MAX &&
 		    now - sm->last_release_ns < hold_ns) {
 			sm->releases = 0;
@@ -112,9 +142,14 @@ EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_oom);
 enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 				    u64 cooldown_ns)
 {
-	if (sm->state == OOMHOOK_SM_HOLDING && !sm_holding(sm, now))
-		sm->state = OOMHOOK_SM_IDLE;
-	if (sm->state != OOMHOOK_SM_IDLE || now < sm->defer_until_ns)
+	bool holding = sm->state == OOMHOOK_SM_HOLDING && sm_holding(sm, now);
+
+	/*
+	 * A victim whose hold ran out stays HOLDING until the next OOM (which
+	 * goes to the kernel's killer), and stuck until it is gone.
+	 */
+	if (sm->state == OOMHOOK_SM_RUNNING || holding || sm_stuck(sm, now) ||
+	    now < sm->defer_until_ns)
 		return OOMHOOK_V_SUPPRESS_BUSY;
 	if (sm->acted && now - sm->last_action_ns < cooldown_ns)
 		return OOMHOOK_V_SUPPRESS_COOLDOWN;
@@ -126,20 +161,64 @@ EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_psi);
 /**
  * oomhook_sm_commit() - the running decision is about to act
  * @sm: the machine.
- * @now: current time, ns.
- * @hold_ns: how long a victim may take to exit.
+ *
+ * From now on the decision cannot be abandoned: an OOM that comes before
+ * the kill lands waits for it.
  *
  * Return: false if the decision was abandoned and must not act.
  */
-bool oomhook_sm_commit(struct oomhook_sm *sm, u64 now, u64 hold_ns)
+bool oomhook_sm_commit(struct oomhook_sm *sm)
 {
 	if (sm->state != OOMHOOK_SM_RUNNING || sm->abandoned)
 		return false;
 	sm->committed = true;
-	sm->hold_until_ns = now + hold_ns;
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_commit);
+
+/**
+ * oomhook_sm_landed() - the committed kill was delivered
+ * @sm: the machine.
+ * @now: current time, ns: the hold starts here.
+ * @hold_ns: how long a victim may take to exit.
+ */
+void oomhook_sm_landed(struct oomhook_sm *sm, u64 now, u64 hold_ns)
+{
+	if (sm->state != OOMHOOK_SM_RUNNING || !sm->committed)
+		return;
+	sm->landed = true;
+	sm->span_until_ns = now + OOMHOOK_HOLD_SPAN_MAX * hold_ns;
+	sm->hold_until_ns = max(sm->hold_until_ns, now + hold_ns);
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_landed);
+
+/**
+ * oomhook_sm_progress() - the victim of decision @gen freed memory
+ * @sm: the machine.
+ * @gen: the decision that killed it.
+ * @now: current time, ns: when its usage was seen to fall.
+ * @hold_ns: how long a victim may go without freeing anything.
+ *
+ * The hold runs @hold_ns from @now, up to OOMHOOK_HOLD_SPAN_MAX times
+ * @hold_ns after the kill landed.
+ *
+ * Return: true if the hold was extended.
+ */
+bool oomhook_sm_progress(struct oomhook_sm *sm, u64 gen, u64 now,
+			 u64 hold_ns)
+{
+	u64 until;
+
+	if (gen != sm->gen || !sm->landed || sm->exited ||
+	    sm->state == OOMHOOK_SM_IDLE)
+		return false;
+	until = min(now + hold_ns, sm->span_until_ns);
+	if (until <= sm->hold_until_ns)
+		return false;
+	sm->hold_until_ns = until;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_progress);
 
 /**
  * oomhook_sm_uncommit() - the committed action failed
@@ -152,6 +231,7 @@ void oomhook_sm_uncommit(struct oomhook_sm *sm)
 	if (sm->state != OOMHOOK_SM_RUNNING)
 		return;
 	sm->committed = false;
+	sm->landed = false;
 	sm->hold_until_ns = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_uncommit);
@@ -199,7 +279,7 @@ void oomhook_sm_done(struct oomhook_sm *sm, u64 now, bool acted,
 	} else if (in_flight) {
 		sm->releases = 0;
 	}
-	if (in_flight && sm->committed && sm_holding(sm, now))
+	if (in_flight && sm->landed && sm_holding(sm, now))
 		sm->state = OOMHOOK_SM_HOLDING;
 	else
 		sm->state = OOMHOOK_SM_IDLE;

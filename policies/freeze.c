@@ -342,7 +342,7 @@ static int freeze_handle(const struct oomhook_event *ev,
 	}
 	ret = 0;
 	if (freeze_nr < FREEZE_MAX)
-		ret = oomhook_select_cgroup(ev, "/", OOMHOOK_SELECT_UNFROZEN,
+		ret = oomhook_select_cgroup(ev, NULL, OOMHOOK_SELECT_UNFROZEN,
 					    &victim);
 	if (freeze_nr >= FREEZE_MAX || ret == -ENOENT) {
 		/* Nothing more to freeze: give the frozen ones their time. */

@@ -13,8 +13,12 @@
  * Priorities are the xattrs systemd and oomd use (ManagedOOMPreference=):
  * user.oomd_prefer is chosen first, user.oomd_avoid last, user.oomd_omit
  * never; trusted.* forms work too, and a marker applies to the subtree
- * below it.  The root cgroup and the cgroups holding PID 1 are never
- * chosen.
+ * below it.  user.* markers count only on cgroups owned by root.  The root
+ * cgroup and the cgroups holding PID 1 are never chosen.
+ *
+ * It needs no file: the core's selection and kill keep the OOM notifier's
+ * rules, so at a global OOM this policy decides and kills right in the
+ * notifier (OOMHOOK_POLICY_ATOMIC), the way the kernel's own killer does.
  *
  * Choose it when workloads are organized in cgroups (systemd services,
  * containers, batch jobs) and losing one workload entirely is better than
@@ -32,20 +36,24 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/cgroup.h>
+#include <linux/err.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "oomhook.h"
 
+/* The subtree as written, and the cgroup it names (NULL: "/", all). */
 static char memcg_subtree[OOMHOOK_PATH_MAX] = "/";
-/* Protects memcg_subtree: taken by the decision worker, never held long. */
-static DEFINE_SPINLOCK(memcg_lock);
+static struct cgroup __rcu *memcg_subtree_cgrp;
+/* Serializes writers; ->handle() reads the cgroup under RCU. */
+static DEFINE_MUTEX(memcg_lock);
 
 /* Scratch for ->handle(), which the core never runs concurrently. */
-static char memcg_scope[OOMHOOK_PATH_MAX];
 static struct oomhook_candidate memcg_victim;
 
 static int memcg_handle(const struct oomhook_event *ev,
@@ -53,11 +61,10 @@ static int memcg_handle(const struct oomhook_event *ev,
 {
 	int ret;
 
-	spin_lock(&memcg_lock);
-	strscpy(memcg_scope, memcg_subtree, sizeof(memcg_scope));
-	spin_unlock(&memcg_lock);
-
-	ret = oomhook_select_cgroup(ev, memcg_scope, 0, &memcg_victim);
+	rcu_read_lock();
+	ret = oomhook_select_cgroup(ev, rcu_dereference(memcg_subtree_cgrp), 0,
+				    &memcg_victim);
+	rcu_read_unlock();
 	if (ret == -ENOENT)
 		return 0;
 	if (ret)
@@ -65,10 +72,11 @@ static int memcg_handle(const struct oomhook_event *ev,
 	return oomhook_kill_cgroup(ev, &memcg_victim, res);
 }
 
-/* Validate, check existence, then apply: a bad value changes nothing. */
+/* Validate, find the cgroup, then apply: a bad value changes nothing. */
 static int memcg_set_subtree(const char *val)
 {
 	char path[OOMHOOK_PATH_MAX];
+	struct cgroup *cgrp = NULL, *old;
 	int ret;
 
 	ret = oomhook_parse_cgroup_path(val, path, sizeof(path));
@@ -77,9 +85,20 @@ static int memcg_set_subtree(const char *val)
 	ret = oomhook_cgroup_exists(path);
 	if (ret)
 		return ret;
-	spin_lock(&memcg_lock);
+	if (strcmp(path, "/")) {
+		cgrp = cgroup_get_from_path(path);
+		if (IS_ERR(cgrp))
+			return PTR_ERR(cgrp);
+	}
+	mutex_lock(&memcg_lock);
 	strscpy(memcg_subtree, path, sizeof(memcg_subtree));
-	spin_unlock(&memcg_lock);
+	old = rcu_replace_pointer(memcg_subtree_cgrp, cgrp,
+				  lockdep_is_held(&memcg_lock));
+	mutex_unlock(&memcg_lock);
+	if (old) {
+		synchronize_rcu();
+		cgroup_put(old);
+	}
 	return 0;
 }
 
@@ -88,9 +107,9 @@ static ssize_t subtree_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	ssize_t len;
 
-	spin_lock(&memcg_lock);
+	mutex_lock(&memcg_lock);
 	len = sysfs_emit(buf, "%s\n", memcg_subtree);
-	spin_unlock(&memcg_lock);
+	mutex_unlock(&memcg_lock);
 	return len;
 }
 
@@ -140,11 +159,25 @@ MODULE_PARM_DESC(subtree, "Only cgroups at or below this cgroup are candidates. 
 static struct oomhook_policy memcg_policy = {
 	.name = "memcg",
 	.owner = THIS_MODULE,
+	.flags = OOMHOOK_POLICY_ATOMIC,
 	.handle = memcg_handle,
 	.groups = memcg_groups,
 };
 
-module_oomhook_policy(memcg_policy);
+static int __init memcg_init(void)
+{
+	return oomhook_register_policy(&memcg_policy);
+}
+module_init(memcg_init);
+
+/* Unregistered first: no ->handle() runs when the subtree is dropped. */
+static void __exit memcg_exit(void)
+{
+	oomhook_unregister_policy(&memcg_policy);
+	if (rcu_access_pointer(memcg_subtree_cgrp))
+		cgroup_put(rcu_dereference_protected(memcg_subtree_cgrp, true));
+}
+module_exit(memcg_exit);
 
 MODULE_ALIAS_OOMHOOK_POLICY("memcg");
 MODULE_DESCRIPTION("oomhook policy: kill the lowest-priority memory cgroup as a whole");

@@ -162,6 +162,12 @@ ge() {
 	return 1
 }
 
+lt() {
+	[ "$1" -lt "$2" ] 2>/dev/null && return 0
+	say "expected < $2, got $1"
+	return 1
+}
+
 # rmmod_quiet MODULE: rmmod without its message (for wait_until: a module
 # in use answers EAGAIN until its last reference goes).
 rmmod_quiet() { rmmod "$1" 2>/dev/null; }

@@ -3,6 +3,7 @@
  * hog: allocate anonymous memory, for tests and benchmarks.
  *
  *   hog [-s MB] [-c CHUNK_MB] [-i INTERVAL_MS] [-n] [-H] [-r FILE] [-T] [-W]
+ *       [-b FILE]
  *
  *   -s MB	  total to allocate; 0 (default) grows until killed
  *   -c MB	  allocation step (default 1)
@@ -14,8 +15,11 @@
  *	  set that thrashes when it does not fit)
  *   -W	  while growing, touch everything allocated so far after each step
  *	  (a leak whose whole working set stays hot)
+ *   -b FILE  once allocated (and after -r), read FILE once: with the test
+ *	  module's block file, the memory stays until the test lets it go
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +42,13 @@ int main(int argc, char **argv)
 {
 	unsigned long total = 0, chunk = 1, done = 0;
 	long interval = 0, page = sysconf(_SC_PAGESIZE);
-	const char *ready = NULL;
+	const char *ready = NULL, *block = NULL;
 	int touch = 1, hold = 0, forever = 0, hot = 0, opt;
 	static char *chunks[MAX_CHUNKS];
 	static unsigned long sizes[MAX_CHUNKS];
 	unsigned long nr = 0;
 
-	while ((opt = getopt(argc, argv, "s:c:i:nHr:TW")) != -1) {
+	while ((opt = getopt(argc, argv, "s:c:i:nHr:TWb:")) != -1) {
 		switch (opt) {
 		case 's': total = strtoul(optarg, NULL, 0); break;
 		case 'c': chunk = strtoul(optarg, NULL, 0); break;
@@ -54,8 +58,9 @@ int main(int argc, char **argv)
 		case 'r': ready = optarg; break;
 		case 'T': forever = 1; break;
 		case 'W': hot = 1; break;
+		case 'b': block = optarg; break;
 		default:
-			fprintf(stderr, "usage: hog [-s MB] [-c MB] [-i MS] [-n] [-H] [-r FILE] [-T] [-W]\n");
+			fprintf(stderr, "usage: hog [-s MB] [-c MB] [-i MS] [-n] [-H] [-r FILE] [-T] [-W] [-b FILE]\n");
 			return 2;
 		}
 	}
@@ -94,6 +99,16 @@ int main(int argc, char **argv)
 		if (f) {
 			fprintf(f, "ready %d\n", (int)getpid());
 			fclose(f);
+		}
+	}
+	if (block) {
+		int fd = open(block, O_RDONLY);
+		char c;
+
+		if (fd >= 0) {
+			if (read(fd, &c, 1) < 0)
+				perror(block);
+			close(fd);
 		}
 	}
 	while (forever)

@@ -3,7 +3,8 @@
 #    squeezed by memory.high) fires a system-wide PSI trigger about once a
 #    second; in dry-run mode with no cooldown each firing records the
 #    victim memcg would pick, so the ranking can be changed step by step:
-#    usage, memory.low protection, prefer, inherited avoid, omit, subtree,
+#    usage, effective memory.low protection, prefer, inherited avoid, omit,
+#    subtree,
 #    memory.oom.group units, and PID 1's cgroup (never, however large).
 # mem: 320
 
@@ -52,8 +53,10 @@ expect() {
 }
 
 expect "largest usage wins; PID 1's bigger cgroup is skipped" /P/y
+# Protection is effective protection: y keeps what P grants it.
+echo 32M > $CG/P/memory.low
 echo 1G > $CG/P/y/memory.low
-expect "memory.low protects y" /P/z
+expect "memory.low protects y, within P's grant" /P/z
 mark P/x prefer
 expect "prefer beats usage" /P/x
 xattr rm $CG/P/x user.oomd_prefer
