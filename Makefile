@@ -88,5 +88,9 @@ bench:
 bench-smoke:
 	bench/smoke.sh
 
+# oomhook's global-OOM decisions beside the kernel's own: about 20 minutes.
+bench-micro:
+	bench/micro.sh
+
 .PHONY: all modules install version stage dkms-install dkms-remove deb clean lint \
-	vm-test check demo bench bench-smoke
+	vm-test check demo bench bench-smoke bench-micro

@@ -53,7 +53,6 @@ table() {
 		printf "The %s table is from a later run of that scenario alone, every contender again: %s.\n\n", s, $0
 	}' "$res/setup.report"
 	awk -f "$here/lib.awk" -f "$here/table.awk" "$res/results.report"
-	[ ! -s "$res/micro" ] || awk -f "$here/lib.awk" -f "$here/micro.awk" "$res/micro"
 }
 table >"$res/report.md"
 
@@ -114,11 +113,11 @@ if [ -n "$readme" ]; then
 	mv "$here/README.md.new" "$here/README.md"
 	[ -f "$res/plot.png" ] && cp "$res/plot.png" "$here/plot.png"
 	# The raw figures behind the table, and what each contender ran with.
-	rm -rf "$here/results"
+	# (bench/results/micro is bench/micro.sh's, from its own run.)
+	rm -f "$here/results/setup" "$here/results/results" "$here"/results/*.config
 	mkdir -p "$here/results"
 	cp "$res/setup.report" "$here/results/setup"
 	cp "$res/results.report" "$here/results/results"
-	[ ! -f "$res/micro" ] || cp "$res/micro" "$here/results/"
 	for d in "$res"/*/; do
 		[ -f "$d/config.txt" ] && cp "$d/config.txt" "$here/results/$(basename "$d").config"
 	done

@@ -15,7 +15,8 @@
 #   BENCH_EPISODE_S   an episode's limit in seconds (default 35)
 #   BENCH_CALM_S      the calm window for CPU and wake-ups (default 10)
 #   BENCH_MEM         guest memory in MB (default 512)
-#   BENCH_MICRO       0: skip oomhook's micro-measurements (bench/micro.sh)
+#   BENCH_MICRO       0: skip oomhook's decision times beside the kernel's
+#                     (bench/micro.sh, also "make bench-micro")
 #   BENCH_REPORT      "readme" (default with no RESULTS_DIR): write the
 #                     table into bench/README.md and the plot into bench/
 #
@@ -177,7 +178,7 @@ cat "$res"/*/results >"$res/results" 2>/dev/null || true
 log "all guests done in $(( $(date +%s) - begin ))s: $res"
 if [ "${BENCH_MICRO:-1}" = 1 ]; then
 	log "oomhook's own figures (tests/guest/scenarios/bench_latency.sh)"
-	"$here/micro.sh" "$res" || failed+=(micro)
+	"$here/micro.sh" "$res" ${REPORT:+--readme} || failed+=(micro)
 fi
 "$here/report.sh" "$res" ${REPORT:+--readme}
 [ ${#failed[@]} -eq 0 ] || { log "FAILED: ${failed[*]}"; exit 1; }
