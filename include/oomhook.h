@@ -56,10 +56,15 @@ struct dentry;
  * @OOMHOOK_SRC_OOM: the kernel's global OOM notifier; the core waits for
  *	the chain (bounded) with oom_lock held by the allocating task.
  * @OOMHOOK_SRC_PSI: a PSI memory-pressure trigger fired; nobody waits.
+ * @OOMHOOK_SRC_LOW: available memory and free swap stayed under their
+ *	thresholds (low_mem_pct, low_swap_pct) for low_ms; nobody waits.
+ *	@wanted in the event is what would bring memory back to twice the
+ *	threshold.
  */
 enum oomhook_source {
 	OOMHOOK_SRC_OOM,
 	OOMHOOK_SRC_PSI,
+	OOMHOOK_SRC_LOW,
 };
 
 /**

@@ -8,7 +8,8 @@
  * allocation that found memory short, drop_caches.  Never for reclaim at a
  * cgroup's own limit, and never while nothing reclaims, so a machine that
  * is calm pays nothing.  That makes its count callback the earliest sign
- * that an OOM may come, without a polling loop.  Rung, it queues the work
+ * that an OOM may come, without a polling loop.  Rung, it lets the
+ * low-memory trigger look at the counters (low.c), and it queues the work
  * that has to be done before a decision (the marker cache, marks.c), at most
  * once per OOMHOOK_DOORBELL_GAP_MS.
  *
@@ -35,6 +36,7 @@ static unsigned long doorbell_count(struct shrinker *shrinker,
 	s64 now = ktime_get_ns();
 	s64 last = atomic64_read(&oomhook_doorbell_last_ns);
 
+	oomhook_low_rung();
 	if (last && now - last < (s64)OOMHOOK_DOORBELL_GAP_MS * NSEC_PER_MSEC)
 		return 0;
 	/* One CPU of those ringing at once wins. */

@@ -55,6 +55,13 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_KILLS_FOLLOWED_UP] = "kills_followed_up",
 	[OOMHOOK_STAT_DOORBELL_RINGS] = "doorbell_rings",
 	[OOMHOOK_STAT_HOLDS_EXTENDED] = "holds_extended",
+	[OOMHOOK_STAT_TRIGGERS_LOW] = "triggers_low",
+	[OOMHOOK_STAT_LOW_RUNS] = "low_runs",
+	[OOMHOOK_STAT_LOW_SUPPRESSED_BUSY] = "low_suppressed_busy",
+	[OOMHOOK_STAT_LOW_SUPPRESSED_COOLDOWN] = "low_suppressed_cooldown",
+	[OOMHOOK_STAT_LOW_PASSTHROUGH] = "low_passthrough",
+	[OOMHOOK_STAT_LOW_ARMED] = "low_armed",
+	[OOMHOOK_STAT_LOW_SAMPLES] = "low_samples",
 };
 
 static const char * const oomhook_action_names[] = {

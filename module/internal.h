@@ -23,6 +23,9 @@ extern struct oomhook_knob oomhook_dry_run;
 extern struct oomhook_knob oomhook_cooldown_ms;
 extern struct oomhook_knob oomhook_budget_ms;
 extern struct oomhook_knob oomhook_hold_ms;
+extern struct oomhook_knob oomhook_low_mem_pct;
+extern struct oomhook_knob oomhook_low_swap_pct;
+extern struct oomhook_knob oomhook_low_ms;
 
 /* ---- input parsing (parse.c); pure functions --------------------------- */
 
@@ -256,6 +259,106 @@ struct cgroup_subsys_state *oomhook_root_memcg_css(void);
 int oomhook_doorbell_init(void);
 void oomhook_doorbell_exit(void);
 
+/* ---- the low-memory trigger (low.c) ------------------------------------ */
+
+/**
+ * struct oomhook_low_cfg - the rule, from the low_* tunables
+ * @mem_pct: available memory under this percentage of MemTotal; 0: off.
+ * @swap_pct: and free swap under this percentage of the swap space; 100:
+ *	memory alone decides.
+ * @duration_ns: both for this long.
+ */
+struct oomhook_low_cfg {
+	unsigned int mem_pct;
+	unsigned int swap_pct;
+	u64 duration_ns;
+};
+
+/**
+ * struct oomhook_low_sample - the counters, in pages
+ * @avail: available memory (si_mem_available()).
+ * @total: MemTotal.
+ * @swap_free: free swap.
+ * @swap_total: the swap space; 0 without swap.
+ */
+struct oomhook_low_sample {
+	unsigned long avail;
+	unsigned long total;
+	unsigned long swap_free;
+	unsigned long swap_total;
+};
+
+/**
+ * enum oomhook_low_level - how low memory is (oomhook_low_level())
+ * @OOMHOOK_LOW_CALM: above twice the threshold, or the trigger is off.
+ * @OOMHOOK_LOW_NEAR: under twice the threshold: the sampler watches.
+ * @OOMHOOK_LOW_UNDER: under the threshold, memory and swap.
+ * @OOMHOOK_LOW_DEEP: and memory under half of it: act at once.
+ */
+enum oomhook_low_level {
+	OOMHOOK_LOW_CALM,
+	OOMHOOK_LOW_NEAR,
+	OOMHOOK_LOW_UNDER,
+	OOMHOOK_LOW_DEEP,
+};
+
+/* Why the low trigger acted (enum oomhook_low_step's FIRE). */
+enum oomhook_low_why {
+	OOMHOOK_LOW_WHY_NONE,
+	OOMHOOK_LOW_WHY_DURATION,
+	OOMHOOK_LOW_WHY_DEEP,
+	OOMHOOK_LOW_WHY_FALLING,
+};
+
+/**
+ * struct oomhook_low - the sampler's state
+ * @level: the level at the last look.
+ * @why: why the last FIRE was.
+ * @below: memory has been low since @below_since_ns.
+ * @below_since_ns: see @below; after an action, the time of the action.
+ * @above: memory has been above the arming level since @above_since_ns.
+ * @above_since_ns: see @above.
+ * @have_prev: the anchors below are set.
+ * @anchor_avail: available memory at the look the rate of fall is taken
+ *	from, in pages.
+ * @anchor_ns: when.
+ * @mid_avail: available memory at the look that becomes the anchor next.
+ * @mid_ns: when.
+ */
+struct oomhook_low {
+	enum oomhook_low_level level;
+	enum oomhook_low_why why;
+	bool below;
+	u64 below_since_ns;
+	bool above;
+	u64 above_since_ns;
+	bool have_prev;
+	unsigned long anchor_avail;
+	u64 anchor_ns;
+	unsigned long mid_avail;
+	u64 mid_ns;
+};
+
+enum oomhook_low_step {
+	OOMHOOK_LOW_IDLE,
+	OOMHOOK_LOW_WATCH,
+	OOMHOOK_LOW_FIRE,
+};
+
+int oomhook_parse_meminfo(const char *text, const char *key, u64 *kb);
+enum oomhook_low_level oomhook_low_level(const struct oomhook_low_cfg *cfg,
+					 const struct oomhook_low_sample *s);
+u64 oomhook_low_wanted(const struct oomhook_low_cfg *cfg,
+		       const struct oomhook_low_sample *s);
+enum oomhook_low_step oomhook_low_step(struct oomhook_low *st,
+				       const struct oomhook_low_cfg *cfg,
+				       const struct oomhook_low_sample *s,
+				       u64 now, u64 *next_ns);
+void oomhook_low_rung(void);
+void oomhook_low_init(void);
+void oomhook_low_exit(void);
+bool oomhook_low_fired(u64 fired_ns, u64 wanted);
+
 /* ---- events ring and counters (events.c) ------------------------------- */
 
 #define OOMHOOK_EVENTS_MAX	32
@@ -287,7 +390,7 @@ enum oomhook_outcome {
  * struct oomhook_record - one decision, as shown in the events file
  * @seq: sequence number, from 1.
  * @time_ns: ktime_get_ns() when the trigger fired.
- * @trigger: "oom" or "psi:<path>:<kind>".
+ * @trigger: "oom", "low" or "psi:<path>:<kind>".
  * @policy: the policy that acted, "" when none did.
  * @action: what it did.
  * @victim: cgroup acted upon, "" when none.
@@ -378,6 +481,13 @@ enum oomhook_stat {
 	OOMHOOK_STAT_KILLS_FOLLOWED_UP,
 	OOMHOOK_STAT_DOORBELL_RINGS,
 	OOMHOOK_STAT_HOLDS_EXTENDED,
+	OOMHOOK_STAT_TRIGGERS_LOW,
+	OOMHOOK_STAT_LOW_RUNS,
+	OOMHOOK_STAT_LOW_SUPPRESSED_BUSY,
+	OOMHOOK_STAT_LOW_SUPPRESSED_COOLDOWN,
+	OOMHOOK_STAT_LOW_PASSTHROUGH,
+	OOMHOOK_STAT_LOW_ARMED,
+	OOMHOOK_STAT_LOW_SAMPLES,
 	OOMHOOK_NR_STATS,
 };
 

@@ -411,7 +411,7 @@ static void run_policy(struct oomhook_run *run, int i)
 	}
 	run_note_release(run, policy);
 	if (run->res.action == OOMHOOK_ACT_HOLD) {
-		if (run->ev.source == OOMHOOK_SRC_PSI)
+		if (run->ev.source != OOMHOOK_SRC_OOM)
 			run->stop = true;
 		return;
 	}
@@ -820,6 +820,65 @@ static struct notifier_block oomhook_oom_nb = {
 	.notifier_call = oomhook_oom_notify,
 };
 
+/*
+ * What each source of pressure events counts: its events, those that
+ * started a decision, and those that did not, by reason.
+ */
+struct pressure_stats {
+	enum oomhook_stat triggers, runs, busy, cooldown, passthrough;
+};
+
+static const struct pressure_stats psi_stats = {
+	OOMHOOK_STAT_TRIGGERS_PSI, OOMHOOK_STAT_PSI_RUNS,
+	OOMHOOK_STAT_PSI_SUPPRESSED_BUSY, OOMHOOK_STAT_PSI_SUPPRESSED_COOLDOWN,
+	OOMHOOK_STAT_PSI_PASSTHROUGH,
+};
+
+static const struct pressure_stats low_stats = {
+	OOMHOOK_STAT_TRIGGERS_LOW, OOMHOOK_STAT_LOW_RUNS,
+	OOMHOOK_STAT_LOW_SUPPRESSED_BUSY, OOMHOOK_STAT_LOW_SUPPRESSED_COOLDOWN,
+	OOMHOOK_STAT_LOW_PASSTHROUGH,
+};
+
+/*
+ * A pressure event (PSI, low memory): nobody waits for it.  It starts a
+ * decision in the worker unless one or a victim is in flight, or the last
+ * action was less than cooldown_ms ago.
+ */
+static bool pressure_fired(enum oomhook_source source,
+			   const struct pressure_stats *st, const char *trigger,
+			   const char *path, struct cgroup *cgrp, u64 fired_ns,
+			   u64 wanted)
+{
+	enum oomhook_verdict verdict;
+
+	oomhook_count(st->triggers);
+	trace_oomhook_trigger(trigger);
+	if (!oomhook_armed()) {
+		oomhook_count(st->passthrough);
+		return false;
+	}
+
+	oomhook_track_update(ktime_get_ns());
+	spin_lock(&oomhook_sm_lock);
+	verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
+				 ms_to_ns(&oomhook_cooldown_ms));
+	if (verdict == OOMHOOK_V_RUN) {
+		run_start_locked(source, trigger, path, cgrp, fired_ns, false);
+		oomhook_run.ev.wanted = max_t(u64, wanted, PAGE_SIZE);
+		queue_work(oomhook_wq, &oomhook_run.work);
+	}
+	spin_unlock(&oomhook_sm_lock);
+
+	if (verdict == OOMHOOK_V_RUN)
+		oomhook_count(st->runs);
+	else if (verdict == OOMHOOK_V_SUPPRESS_COOLDOWN)
+		oomhook_count(st->cooldown);
+	else
+		oomhook_count(st->busy);
+	return verdict == OOMHOOK_V_RUN;
+}
+
 /**
  * oomhook_psi_fired() - a PSI trigger fired
  * @trigger: its name, "psi:<path>:<kind>".
@@ -830,32 +889,23 @@ static struct notifier_block oomhook_oom_nb = {
 void oomhook_psi_fired(const char *trigger, const char *path,
 		       struct cgroup *cgrp, u64 fired_ns)
 {
-	enum oomhook_verdict verdict;
+	(void)pressure_fired(OOMHOOK_SRC_PSI, &psi_stats, trigger, path, cgrp,
+		       fired_ns, PAGE_SIZE);
+}
 
-	oomhook_count(OOMHOOK_STAT_TRIGGERS_PSI);
-	trace_oomhook_trigger(trigger);
-	if (!oomhook_armed()) {
-		oomhook_count(OOMHOOK_STAT_PSI_PASSTHROUGH);
-		return;
-	}
-
-	oomhook_track_update(ktime_get_ns());
-	spin_lock(&oomhook_sm_lock);
-	verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
-				 ms_to_ns(&oomhook_cooldown_ms));
-	if (verdict == OOMHOOK_V_RUN) {
-		run_start_locked(OOMHOOK_SRC_PSI, trigger, path, cgrp,
-				 fired_ns, false);
-		queue_work(oomhook_wq, &oomhook_run.work);
-	}
-	spin_unlock(&oomhook_sm_lock);
-
-	if (verdict == OOMHOOK_V_RUN)
-		oomhook_count(OOMHOOK_STAT_PSI_RUNS);
-	else if (verdict == OOMHOOK_V_SUPPRESS_COOLDOWN)
-		oomhook_count(OOMHOOK_STAT_PSI_SUPPRESSED_COOLDOWN);
-	else
-		oomhook_count(OOMHOOK_STAT_PSI_SUPPRESSED_BUSY);
+/**
+ * oomhook_low_fired() - memory has been low for low_ms (low.c)
+ * @fired_ns: when the sampler found it so.
+ * @wanted: bytes that would bring memory back above the arming level.
+ *
+ * Process context (the sampler).
+ *
+ * Return: true if a decision started.
+ */
+bool oomhook_low_fired(u64 fired_ns, u64 wanted)
+{
+	return pressure_fired(OOMHOOK_SRC_LOW, &low_stats, "low", "/",
+		       &cgrp_dfl_root.cgrp, fired_ns, wanted);
 }
 
 /* ---- module parameters ------------------------------------------------- */
@@ -896,6 +946,12 @@ module_param_cb(budget_ms, &oomhook_knob_param_ops, &oomhook_budget_ms, 0444);
 MODULE_PARM_DESC(budget_ms, "Time a decision may take; the OOM path waits at most this long, ms. Default 1000.");
 module_param_cb(hold_ms, &oomhook_knob_param_ops, &oomhook_hold_ms, 0444);
 MODULE_PARM_DESC(hold_ms, "Time a killed cgroup may take to exit before the kernel's killer acts, ms. Default 3000.");
+module_param_cb(low_mem_pct, &oomhook_knob_param_ops, &oomhook_low_mem_pct, 0444);
+MODULE_PARM_DESC(low_mem_pct, "Act when available memory is under this percentage of MemTotal (and free swap under low_swap_pct) for low_ms; 0: never. Default 5.");
+module_param_cb(low_swap_pct, &oomhook_knob_param_ops, &oomhook_low_swap_pct, 0444);
+MODULE_PARM_DESC(low_swap_pct, "... and free swap under this percentage of the swap space; 100: memory alone decides. Default 10.");
+module_param_cb(low_ms, &oomhook_knob_param_ops, &oomhook_low_ms, 0444);
+MODULE_PARM_DESC(low_ms, "... for this long, ms. Default 250.");
 
 static char oomhook_boot_chain[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX];
 static int oomhook_boot_nr;
@@ -1039,9 +1095,10 @@ static int __init oomhook_init(void)
 	ret = oomhook_marks_init();
 	if (ret)
 		goto err_sysfs;
+	oomhook_low_init();
 	ret = oomhook_doorbell_init();
 	if (ret)
-		goto err_marks;
+		goto err_low;
 	oomhook_marks_kick();
 	if (oomhook_psi_param[0]) {
 		ret = apply_psi_param(oomhook_psi_param, true);
@@ -1061,11 +1118,13 @@ err_psi:
 	oomhook_sysfs_stop();
 	oomhook_psi_clear();
 	oomhook_doorbell_exit();
+	oomhook_low_exit();
 	flush_workqueue(oomhook_wq);
 	oomhook_marks_exit();
 	oomhook_sysfs_exit();
 	goto err_wq;
-err_marks:
+err_low:
+	oomhook_low_exit();
 	oomhook_marks_exit();
 err_sysfs:
 	oomhook_sysfs_stop();
@@ -1084,6 +1143,7 @@ static void __exit oomhook_exit(void)
 	oomhook_sysfs_stop();
 	oomhook_psi_clear();
 	oomhook_doorbell_exit();
+	oomhook_low_exit();
 	flush_workqueue(oomhook_wq);
 	oomhook_track_stop();
 	oomhook_marks_exit();

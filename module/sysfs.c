@@ -9,6 +9,9 @@
  *	cooldown_ms	quiet time for PSI after an action
  *	budget_ms	time a decision may take
  *	hold_ms		time a killed cgroup may take to exit
+ *	low_mem_pct	the low-memory trigger: available memory (percent)
+ *	low_swap_pct	... and free swap (percent) under which it acts
+ *	low_ms		... once both stayed under for this long
  *	psi_triggers	the PSI triggers: read to list, write add/del/clear
  *	stats		counters
  *	events		recent decisions; poll()-able
@@ -38,6 +41,14 @@
 #define OOMHOOK_HOLD_MS_DEFAULT		3000
 #define OOMHOOK_HOLD_MS_MIN		100
 #define OOMHOOK_HOLD_MS_MAX		60000
+/* The low-memory trigger's defaults and bounds (README: "Low memory"). */
+#define OOMHOOK_LOW_MEM_PCT_DEFAULT	5
+#define OOMHOOK_LOW_MEM_PCT_MAX		50
+#define OOMHOOK_LOW_SWAP_PCT_DEFAULT	10
+#define OOMHOOK_LOW_SWAP_PCT_MIN	1
+#define OOMHOOK_LOW_SWAP_PCT_MAX	100
+#define OOMHOOK_LOW_MS_DEFAULT		250
+#define OOMHOOK_LOW_MS_MAX		60000
 
 static struct kobject *oomhook_kobj;
 static struct kobject *oomhook_policies_kobj;
@@ -132,6 +143,11 @@ OOMHOOK_KNOB(budget_ms, OOMHOOK_BUDGET_MS_DEFAULT, OOMHOOK_BUDGET_MS_MIN,
 	     OOMHOOK_BUDGET_MS_MAX, false);
 OOMHOOK_KNOB(hold_ms, OOMHOOK_HOLD_MS_DEFAULT, OOMHOOK_HOLD_MS_MIN,
 	     OOMHOOK_HOLD_MS_MAX, false);
+OOMHOOK_KNOB(low_mem_pct, OOMHOOK_LOW_MEM_PCT_DEFAULT, 0,
+	     OOMHOOK_LOW_MEM_PCT_MAX, false);
+OOMHOOK_KNOB(low_swap_pct, OOMHOOK_LOW_SWAP_PCT_DEFAULT,
+	     OOMHOOK_LOW_SWAP_PCT_MIN, OOMHOOK_LOW_SWAP_PCT_MAX, false);
+OOMHOOK_KNOB(low_ms, OOMHOOK_LOW_MS_DEFAULT, 0, OOMHOOK_LOW_MS_MAX, false);
 
 /* ---- policy ------------------------------------------------------------ */
 
@@ -239,6 +255,9 @@ static struct attribute *oomhook_attrs[] = {
 	&oomhook_cooldown_ms.attr.attr,
 	&oomhook_budget_ms.attr.attr,
 	&oomhook_hold_ms.attr.attr,
+	&oomhook_low_mem_pct.attr.attr,
+	&oomhook_low_swap_pct.attr.attr,
+	&oomhook_low_ms.attr.attr,
 	&psi_triggers_attr.attr,
 	&stats_attr.attr,
 	&events_attr.attr,

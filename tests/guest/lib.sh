@@ -115,11 +115,17 @@ kernel_kills() { vmstat_of oom_kill; }
 
 # "ohmutate=disabled" on the kernel command line loads oomhook inert
 # (enabled=0): a mutation run, to see which checks depend on oomhook acting.
+# The low-memory trigger is off (low_mem_pct=0) unless the scenario gives a
+# low_* parameter or sets LOW=default: the scenarios about global OOMs and
+# PSI need memory to run out, or to stall, before oomhook acts.
 load_core() {
+	local low=low_mem_pct=0
+	case " $* " in *" low_"*) low= ;; esac
+	[ "${LOW:-off}" = default ] && low=
 	if grep -q 'ohmutate=disabled' /proc/cmdline; then
-		modprobe oomhook "$@" enabled=0
+		modprobe oomhook "$@" $low enabled=0
 	else
-		modprobe oomhook "$@"
+		modprobe oomhook "$@" $low
 	fi
 }
 

@@ -124,9 +124,10 @@ if [ -n "${PKG_MODULES:-}" ]; then
 else
 	cp "$WORK"/build/*.ko "$stage/lib/modules/$KVER/extra/"
 fi
-# Modules of the distro kernel the scenarios use (zram, for swap), with
-# what they depend on (zsmalloc; on 6.12 also the compressors).
-copy_modules "$MODSRC" "$stage/lib/modules/$KVER" zram
+# Modules of the distro kernel the scenarios use (zram, for swap; loop and
+# ext4, for page cache that reclaim can drop), with what they depend on
+# (zsmalloc, jbd2, mbcache; on 6.12 also the compressors).
+copy_modules "$MODSRC" "$stage/lib/modules/$KVER" zram loop ext4 crc32c_generic
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -e "$MODSRC/$f" ] && cp "$MODSRC/$f" "$stage/lib/modules/$KVER/"
 done

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# i. Event-driven: with triggers armed and a policy active, oomhook runs no
+# i. Event-driven: with triggers armed (two PSI triggers and the low-memory
+#    trigger) and a policy active, oomhook runs no
 #    work and starts no timer while the machine is calm (checked with the
 #    kernel's workqueue and timer tracepoints, against a positive control).
 #    Cooldown: after an action, PSI events are suppressed for cooldown_ms,
@@ -24,8 +25,11 @@ trace_off() {
 # The second hog must be seen alive within the cooldown, after the first
 # one's cgroup emptied: that takes seconds on the debug kernel.
 cooldown=$(scaled 4000 10000)
+# The low-memory trigger is on too, with its defaults.
+LOW=default
 must "load with two triggers, cooldown $cooldown ms" load_core policy=memcg \
 	cooldown_ms=$cooldown "psi=/:some:150000:1000000"
+check "the low trigger is on" test "$(cat $OH/low_mem_pct)" -gt 0
 must "memcg active" wait_policy memcg
 cg_new S
 must "per-cgroup trigger on /S" sh -c "echo 'add /S:some:100000:1000000' > $OH/psi_triggers"

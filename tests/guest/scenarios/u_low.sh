@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: GPL-2.0
+# u. Low memory, acted on before anything runs out: the low trigger, on by
+#    default.  The guest gets page cache that reclaim can drop (a sparse
+#    file on an ext2 file system on a loop device: the cache is real, its
+#    holes cost nothing), as a real machine has; with no cache at all,
+#    memory would run down to the low watermark, about 1%, before anything
+#    reclaims and rings the doorbell.
+#    fast: a bare "modprobe oomhook policy=memcg", a fast leak beside an
+#        avoided service: the leak's cgroup dies, on trigger=low, once; the
+#        service lives; no global OOM happens at all (oom_kill and
+#        triggers_oom unchanged).
+#    creep: a leak that creeps to about 3.5% available (under the
+#        threshold, not under half of it, and slowly) and holds, with
+#        low_ms=2000: kswapd goes idle, the armed sampler watches, and the
+#        kill comes low_ms after memory went under, not before, and not
+#        much later.
+#    cache: memory full of page cache (the file read past the guest's size,
+#        beside a hog holding a third of it): free memory runs short and
+#        reclaim rings the doorbell, but available memory stays high, and
+#        nothing is armed or acted on.
+#    unload: rmmod while that reading rings the doorbell: clean.
+# mem: 320
+# timeout: 600
+
+# Built in on the debug kernel, modules elsewhere.
+for m in loop crc32c_generic ext4; do modprobe $m 2>/dev/null; done
+must "a loop device" test -b /dev/loop0
+truncate -s 64M /tmp/disk
+must "an ext2 file system on it" sh -c "losetup /dev/loop0 /tmp/disk &&
+	mke2fs -q /dev/loop0 > /dev/null 2>&1 && mkdir -p /mnt &&
+	mount -t ext2 /dev/loop0 /mnt"
+must "a sparse 1 GB file there" truncate -s 1G /mnt/sparse
+# cache MB [SKIP_MB]: MB of page cache, read from the sparse file (from
+# SKIP_MB on: a part not read before is new cache).  Its holes read as
+# zeroes and cost no disk; the pages are ordinary, reclaimable file cache.
+cache() { dd if=/mnt/sparse of=/dev/null bs=1M count="$1" skip="${2:-0}" 2>/dev/null; }
+low_kills() { grep 'trigger=low' $OH/events | grep -c 'action=kill victim=/leak '; }
+meminfo() { awk '/^(MemFree|MemAvailable|Buffers|Cached):/ { printf "%s %d MB ", $1, $2 / 1024 }' /proc/meminfo; }
+total_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+
+# ---- fast ---------------------------------------------------------------
+LOW=default
+must "modprobe oomhook policy=memcg (the low trigger's defaults)" \
+	load_core policy=memcg
+must "memcg active" wait_policy memcg
+say "low_mem_pct=$(cat $OH/low_mem_pct) low_swap_pct=$(cat $OH/low_swap_pct) low_ms=$(cat $OH/low_ms)"
+check "on by default" test "$(cat $OH/low_mem_pct)" -gt 0
+cg_new svc
+cg_new leak
+mark svc avoid
+spawn svc hog -s 24 -H -r /run/svc.ready
+service=$LASTPID
+must "the avoided service is up" wait_until 30 ready /run/svc.ready
+cache 96
+say "fast: $(meminfo)of $total_mb MB"
+k0=$(kernel_kills)
+spawn leak hog -c 4 -i 10
+leaker=$LASTPID
+must "fast: the leak dies" wait_until 120 dead "$leaker"
+check "fast: killed on trigger=low" event_has "trigger=low" "action=kill" "victim=/leak"
+check "fast: one kill" eq "$(stat_of kills)" 1
+check "fast: the service lives" alive "$service"
+check "fast: no global OOM (oom_kill)" eq "$(kernel_kills)" "$k0"
+check "fast: no global OOM (triggers_oom)" eq "$(stat_of triggers_oom)" 0
+say "fast: $(grep 'trigger=low' $OH/events | head -n 1)"
+say "fast: $(grep -E '^(triggers_|low_)' $OH/stats | tr '\n' ' ')"
+wait_until 10 emptied leak
+
+# ---- creep --------------------------------------------------------------
+# Most of the way at once, to about 8% available; then a slow creep of
+# 1 MB every 500 ms to about 3.5% (under the threshold, not under half of
+# it, and too slow to run out soon), which holds.  The duration is timed
+# from the moment available memory is seen under the threshold.
+put $OH/low_ms 2000
+cache 96 96
+sleep 12	# past the cooldown of the last kill
+k0=$(stat_of triggers_oom)
+avail=$(mem_free_mb)
+bulk=$((avail - total_mb * 8 / 100))
+say "creep: $(meminfo); $bulk MB at once"
+kills0=$(stat_of kills)
+lk0=$(low_kills)
+spawn leak hog -s "$bulk" -c 4 -H -r /run/bulk.ready
+bulker=$LASTPID
+must "creep: the bulk is up" wait_until 120 ready /run/bulk.ready
+creep=$(( $(mem_free_mb) - total_mb * 35 / 1000 ))
+say "creep: bulk up, $(meminfo); then $creep MB slowly"
+spawn leak hog -s "$creep" -c 1 -i 500 -H
+leaker=$LASTPID
+say "creep: the creep started at $(cut -d' ' -f1 /proc/uptime) s"
+threshold_mb=$((total_mb * 5 / 100))
+# The trigger's own test: MemAvailable * 100 < MemTotal * low_mem_pct.
+under() {
+	awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 }
+	     END { exit !(a * 100 < t * 5) }' /proc/meminfo
+}
+if ! wait_until 60 under; then
+	say "creep: never seen under; at $(cut -d' ' -f1 /proc/uptime) s: $(tail -n 1 $OH/events)"
+	dmesg | grep 'oomhook: low memory' | sed 's/^/# /'
+	bad "creep: under the threshold"
+	finish
+fi
+t0=$(now_ms)
+say "creep: under, $(meminfo); doorbell rings $(stat_of doorbell_rings), low_armed $(stat_of low_armed)"
+must "creep: the leak dies" wait_until 60 all_dead "$leaker" "$bulker"
+t1=$(now_ms)
+say "creep: killed $((t1 - t0)) ms after available memory went under ${threshold_mb} MB; low_armed $(stat_of low_armed), low_samples $(stat_of low_samples)"
+check "creep: killed on trigger=low" eq "$(low_kills)" $((lk0 + 1))
+check "creep: because memory stayed low for low_ms, as the log says" sh -c \
+	"dmesg | grep 'oomhook: low memory' | tail -n 1 | grep -q 'for low_ms'"
+dmesg | grep 'oomhook: low memory' | sed 's/^/# /'
+check "creep: one more kill" eq "$(stat_of kills)" $((kills0 + 1))
+# This shell looks every 100 ms, the sampler too.
+check "creep: not before low_ms" ge "$((t1 - t0))" 1800
+check "creep: and within 3 s of it" lt "$((t1 - t0))" 5000
+check "creep: no global OOM" eq "$(stat_of triggers_oom)" "$k0"
+say "creep: $(grep -E '^(triggers_|oom_|low_)' $OH/stats | tr '\n' ' ')"
+check "creep: the service lives" alive "$service"
+wait_until 10 emptied leak
+
+# ---- cache --------------------------------------------------------------
+put $OH/low_ms 250
+sleep 12
+spawn leak hog -s $((total_mb / 3)) -H -r /run/third.ready
+holder=$LASTPID
+must "cache: a third of memory held" wait_until 60 ready /run/third.ready
+echo 3 > /proc/sys/vm/drop_caches
+rings0=$(stat_of doorbell_rings)
+armed0=$(stat_of low_armed)
+low0=$(stat_of triggers_low)
+cache 1024
+say "cache: MemAvailable $(mem_free_mb) MB after reading 1 GB; doorbell rings $(( $(stat_of doorbell_rings) - rings0 ))"
+check "cache: reclaim rang the doorbell" ge "$(stat_of doorbell_rings)" $((rings0 + 1))
+check "cache: nothing armed" eq "$(stat_of low_armed)" "$armed0"
+check "cache: no low event" eq "$(stat_of triggers_low)" "$low0"
+check "cache: the holder lives" alive "$holder"
+
+# ---- unload -------------------------------------------------------------
+cache 1024 &
+reader=$!
+sleep 1
+check "unload while the doorbell rings" \
+	sh -c "echo none > $OH/policy && rmmod oomhook_memcg && rmmod oomhook"
+wait "$reader"
+check "no warning in the kernel log" sh -c "! dmesg | grep -q -E 'WARNING|BUG:'"
