@@ -44,15 +44,8 @@ sed -n 's/^ *# bench //p' "$out" >"$res/micro"
 	awk -f "$here/lib.awk" -f "$here/micro.awk" "$res/micro"
 } >"$res/micro.md"
 if [ -n "$readme" ]; then
-	awk -v table="$res/micro.md" '
-		/<!-- micro:begin -->/ {
-			print
-			while ((getline l < table) > 0) print l
-			skip = 1
-			next
-		}
-		/<!-- micro:end -->/ { skip = 0 }
-		!skip' "$here/README.md" >"$here/README.md.new"
+	awk -v name=micro -v table="$res/micro.md" -f "$here/section.awk" \
+		"$here/README.md" >"$here/README.md.new"
 	mv "$here/README.md.new" "$here/README.md"
 	mkdir -p "$here/results"
 	cp "$res/micro" "$here/results/micro"

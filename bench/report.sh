@@ -101,15 +101,8 @@ if [ ${#series[@]} -gt 0 ] && command -v gnuplot >/dev/null; then
 fi
 
 if [ -n "$readme" ]; then
-	awk -v table="$res/report.md" '
-		/<!-- results:begin -->/ {
-			print
-			while ((getline l < table) > 0) print l
-			skip = 1
-			next
-		}
-		/<!-- results:end -->/ { skip = 0 }
-		!skip' "$here/README.md" >"$here/README.md.new"
+	awk -v name=results -v table="$res/report.md" -f "$here/section.awk" \
+		"$here/README.md" >"$here/README.md.new"
 	mv "$here/README.md.new" "$here/README.md"
 	[ -f "$res/plot.png" ] && cp "$res/plot.png" "$here/plot.png"
 	# The raw figures behind the table, and what each contender ran with.
