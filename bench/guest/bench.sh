@@ -246,8 +246,21 @@ census() {
 	}'
 }
 
+# 1 when the misbehaving unit has no process left (its cgroup is gone or
+# empty), else 0.
+right_gone() {
+	local procs=/sys/fs/cgroup/system.slice/$RIGHT.service/cgroup.procs
+
+	# cgroup files have no size: read it.
+	if [ -n "$(cat "$procs" 2>/dev/null)" ]; then
+		echo 0
+	else
+		echo 1
+	fi
+}
+
 episode() {
-	local s=$1 r=$2 t0 tend sp pid unitname st victims= v all line
+	local s=$1 r=$2 t0 tend sp pid unitname st victims= v all line gone
 	log "$s run $r: setup"
 	"setup_$s"
 	systemctl start bench-svc
@@ -277,7 +290,7 @@ episode() {
 	while [ "$(now)" -lt "$tend" ]; do
 		sleep 0.5
 		awk -v check=1 -v t0="$t0" -v limit=$((EPISODE_S * 1000)) -v total="$MEMTOTAL" \
-			-f "$B/episode.awk" "$RUN/samples" && break
+			-v gone="$(right_gone)" -f "$B/episode.awk" "$RUN/samples" && break
 	done
 	sleep 1
 	kill "$sp"
@@ -307,8 +320,9 @@ episode() {
 	systemctl reset-failed 2>/dev/null
 	cp "$RUN/samples" "$OUT/$s.$r.samples"
 	awk -v t0="$t0" '$1 >= t0 - 1000' "$RUN/beats.log" >"$OUT/$s.$r.beats"
+	case " $victims" in *" $RIGHT.service:"*) gone=1 ;; *) gone=0 ;; esac
 	line=$(awk -v t0="$t0" -v limit=$((EPISODE_S * 1000)) -v total="$MEMTOTAL" -v right="$RIGHT" \
-		-v victims="$victims" -v beats="$OUT/$s.$r.beats" \
+		-v victims="$victims" -v gone="$gone" -v beats="$OUT/$s.$r.beats" \
 		-f "$B/episode.awk" "$OUT/$s.$r.samples")
 	if [ -e "$RUN/samples.limit" ]; then
 		log "$s run $r: the driver was stalled past the limit; the observer ended the episode"

@@ -27,6 +27,9 @@ END {
 			onset = i
 	}
 	res = 0
+	never = !onset && gone
+	if (never)
+		onset = 1
 	if (onset) {
 		for (i = n; i > onset; i--)
 			if (av[i] < OK * total || rate[i] >= CALM)
@@ -36,7 +39,9 @@ END {
 	}
 	if (check)
 		exit res ? 0 : 1
-	if (!onset) {
+	if (never) {
+		printf "onset_ms=- resolve_ms=%s ", res ? 0 : "-"
+	} else if (!onset) {
 		printf "onset_ms=- resolve_ms=- "
 		onset = 1
 	} else {
