@@ -206,13 +206,21 @@ struct oomhook_candidate {
  * global OOM instead of handing the event to its worker.
  */
 #define OOMHOOK_POLICY_ATOMIC		0x1
+/*
+ * &struct oomhook_policy flag: ->handle() answers only by releasing memory
+ * that no task needs to go on running (files of an opted-in cache, say): it
+ * never kills, freezes or signals a task.  While the cooldown after an
+ * action holds decisions back, memory that stays low (trigger "low") still
+ * runs the chain's policies with this flag, and only them.
+ */
+#define OOMHOOK_POLICY_RELEASES		0x2
 
 /**
  * struct oomhook_policy - a way of answering memory exhaustion
  * @name: unique name, [a-z0-9_] only; selects the policy and autoloads
  *	the module aliased "oomhook-policy-<name>".
  * @owner: the module providing the policy (THIS_MODULE).
- * @flags: %OOMHOOK_POLICY_ATOMIC, or 0.
+ * @flags: %OOMHOOK_POLICY_ATOMIC, %OOMHOOK_POLICY_RELEASES, or 0.
  * @handle: mandatory.  Called one event at a time (calls are serialized).
  *	Without %OOMHOOK_POLICY_ATOMIC: from the core's worker, in process
  *	context with PF_MEMALLOC set: it may sleep and allocate, but must

@@ -30,7 +30,7 @@ static void victim_in_flight(struct oomhook_sm *sm, bool psi)
 {
 	oomhook_sm_init(sm);
 	if (psi)
-		oomhook_sm_psi(sm, T0, 0);
+		oomhook_sm_psi(sm, T0, 0, false);
 	else
 		oomhook_sm_oom(sm, T0, HOLD);
 	commit_land(sm, T0);
@@ -74,7 +74,7 @@ static void sm_kill_holds_then_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(2000), HOLD),
 			OOMHOOK_V_HOLD);
 	/* PSI stays quiet while the victim exits. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2000), 0),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2000), 0, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	/* An exit reported for an older decision changes nothing. */
 	oomhook_sm_exited(&sm, sm.gen - 1);
@@ -232,25 +232,62 @@ static void sm_uncommit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
 }
 
+/*
+ * Low memory in the cooldown: a decision of releases only, which does not
+ * start the cooldown again; nothing while a victim is in flight.
+ */
+static void sm_psi_release_only(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	oomhook_sm_init(&sm);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0, COOLDOWN, true),
+			OOMHOOK_V_RUN);
+	oomhook_sm_commit(&sm);
+	oomhook_sm_landed(&sm, T0 + MS(1), HOLD);
+	oomhook_sm_done(&sm, T0 + MS(1), true, true, false, HOLD);
+	/* The victim is exiting: nothing, releases neither. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2), COOLDOWN, true),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	oomhook_sm_exited(&sm, sm.gen);
+	/* Gone, memory still low: releases only, within the cooldown. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3), COOLDOWN, false),
+			OOMHOOK_V_SUPPRESS_COOLDOWN);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3), COOLDOWN, true),
+			OOMHOOK_V_RUN_RELEASE_ONLY);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(4), COOLDOWN, true),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	/* Its release does not restart the cooldown (main.c: acted false). */
+	oomhook_sm_done(&sm, T0 + MS(5), false, false, true, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(1) + COOLDOWN - 1,
+					     COOLDOWN, true),
+			OOMHOOK_V_RUN_RELEASE_ONLY);
+	oomhook_sm_done(&sm, T0 + MS(1) + COOLDOWN - 1, false, false, true,
+			HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(1) + COOLDOWN,
+					     COOLDOWN, true),
+			OOMHOOK_V_RUN);
+}
+
 static void sm_psi_cooldown(struct kunit *test)
 {
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0, COOLDOWN), OOMHOOK_V_RUN);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 1, COOLDOWN),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0, COOLDOWN, false), OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 1, COOLDOWN, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	/* Nothing done: no cooldown. */
 	oomhook_sm_done(&sm, T0 + MS(1), false, false, false, HOLD);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2), COOLDOWN),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2), COOLDOWN, false),
 			OOMHOOK_V_RUN);
 	/* An action (a dry run counts) starts it. */
 	oomhook_sm_done(&sm, T0 + MS(3), true, false, false, HOLD);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3) + COOLDOWN - 1,
-					     COOLDOWN),
+					     COOLDOWN, false),
 			OOMHOOK_V_SUPPRESS_COOLDOWN);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3) + COOLDOWN,
-					     COOLDOWN),
+					     COOLDOWN, false),
 			OOMHOOK_V_RUN);
 	/* A global OOM ignores the cooldown. */
 	oomhook_sm_done(&sm, T0 + MS(20000), true, false, false, HOLD);
@@ -265,11 +302,11 @@ static void sm_psi_after_fallback(struct kunit *test)
 	oomhook_sm_init(&sm);
 	oomhook_sm_fallback(&sm, T0, HOLD);
 	/* The kernel's victim is exiting; and its kill starts the cooldown. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 1, 0),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 1, 0, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN, false),
 			OOMHOOK_V_SUPPRESS_COOLDOWN);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + COOLDOWN, COOLDOWN),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + COOLDOWN, COOLDOWN, false),
 			OOMHOOK_V_RUN);
 }
 
@@ -278,13 +315,13 @@ static void sm_psi_hold_expiry(struct kunit *test)
 	struct oomhook_sm sm;
 
 	victim_in_flight(&sm, true);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD - 1, 0),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD - 1, 0, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	/* Past the hold, still there: no second decision over it. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, 0),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, 0, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	oomhook_sm_exited(&sm, sm.gen);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD + 1, 0),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD + 1, 0, false),
 			OOMHOOK_V_RUN);
 }
 
@@ -295,9 +332,9 @@ static void sm_psi_stuck_span(struct kunit *test)
 	struct oomhook_sm sm;
 
 	victim_in_flight(&sm, true);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, span - 1, 0),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, span - 1, 0, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, span, 0), OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, span, 0, false), OOMHOOK_V_RUN);
 }
 
 /* A victim that keeps freeing memory is held from its last progress. */
@@ -319,7 +356,7 @@ static void sm_progress_extends_hold(struct kunit *test)
 	/* Past the hold from the kill, within the hold from the progress. */
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 2, HOLD),
 			OOMHOOK_V_HOLD);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 2 * HOLD - 2, 0),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 2 * HOLD - 2, 0, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	/* No progress for a whole hold: the kernel's killer acts. */
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 1, HOLD),
@@ -376,7 +413,7 @@ static void sm_psi_keeps_hold_expiry(struct kunit *test)
 	struct oomhook_sm sm;
 
 	victim_in_flight(&sm, true);
-	KUNIT_EXPECT_NE(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN),
+	KUNIT_EXPECT_NE(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN, false),
 			OOMHOOK_V_RUN);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_HOLDING);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD + 1, HOLD),
@@ -442,6 +479,7 @@ static struct kunit_case oomhook_sm_cases[] = {
 	KUNIT_CASE(sm_land_needs_commit),
 	KUNIT_CASE(sm_uncommit),
 	KUNIT_CASE(sm_psi_cooldown),
+	KUNIT_CASE(sm_psi_release_only),
 	KUNIT_CASE(sm_psi_after_fallback),
 	KUNIT_CASE(sm_psi_hold_expiry),
 	KUNIT_CASE(sm_psi_stuck_span),

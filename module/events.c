@@ -62,6 +62,7 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_LOW_PASSTHROUGH] = "low_passthrough",
 	[OOMHOOK_STAT_LOW_ARMED] = "low_armed",
 	[OOMHOOK_STAT_LOW_SAMPLES] = "low_samples",
+	[OOMHOOK_STAT_LOW_RELEASE_ONLY] = "low_release_only",
 };
 
 static const char * const oomhook_action_names[] = {

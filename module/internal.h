@@ -90,6 +90,9 @@ enum oomhook_sm_state {
  *	row did not stop the OOMs: start a decision in which releases do not
  *	count, so that the chain goes on to a kill or the kernel's killer
  *	acts (OOM only).
+ * @OOMHOOK_V_RUN_RELEASE_ONLY: the cooldown holds decisions back, but
+ *	memory is still low: start a decision in which only the policies that
+ *	release memory without touching a task run (low only).
  * @OOMHOOK_V_SUPPRESS_BUSY: a decision or a victim is in flight (PSI only).
  * @OOMHOOK_V_SUPPRESS_COOLDOWN: too soon after the last action (PSI only).
  */
@@ -101,6 +104,7 @@ enum oomhook_verdict {
 	OOMHOOK_V_FALLBACK_BUSY,
 	OOMHOOK_V_FALLBACK_EXPIRED,
 	OOMHOOK_V_RUN_NO_RELEASE,
+	OOMHOOK_V_RUN_RELEASE_ONLY,
 	OOMHOOK_V_SUPPRESS_BUSY,
 	OOMHOOK_V_SUPPRESS_COOLDOWN,
 };
@@ -162,7 +166,7 @@ void oomhook_sm_init(struct oomhook_sm *sm);
 enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 				    u64 hold_ns);
 enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
-				    u64 cooldown_ns);
+				    u64 cooldown_ns, bool release_only);
 bool oomhook_sm_commit(struct oomhook_sm *sm);
 void oomhook_sm_landed(struct oomhook_sm *sm, u64 now, u64 hold_ns);
 bool oomhook_sm_progress(struct oomhook_sm *sm, u64 gen, u64 now,
@@ -488,6 +492,7 @@ enum oomhook_stat {
 	OOMHOOK_STAT_LOW_PASSTHROUGH,
 	OOMHOOK_STAT_LOW_ARMED,
 	OOMHOOK_STAT_LOW_SAMPLES,
+	OOMHOOK_STAT_LOW_RELEASE_ONLY,
 	OOMHOOK_NR_STATS,
 };
 
@@ -560,6 +565,7 @@ struct oomhook_chain {
 };
 
 bool oomhook_chain_armed(void);
+bool oomhook_chain_releases(void);
 struct oomhook_chain *oomhook_chain_get(void);
 void oomhook_chain_put(struct oomhook_chain *chain);
 int oomhook_chain_set(char names[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX], int nr,

@@ -23,9 +23,10 @@
  * decision
  * (trigger "low") through the same state machine as a PSI event: the
  * cooldown, one decision or victim in flight at a time.  Memory that stays
- * low after the cooldown starts another, so a policy that releases memory
- * (tmpfs) keeps releasing.  The first low_ms of each decision start again
- * after each action.
+ * low after the cooldown starts another; within the cooldown, it starts a
+ * decision of releases only (main.c), so a policy that releases memory
+ * without touching a task (tmpfs) keeps releasing, after a kill too.  The
+ * first low_ms of each decision start again after each action.
  *
  * The total swap space is not exported; it is read from /proc/meminfo,
  * opened at load, by the sampler each time it is armed (the file keeps its

@@ -83,6 +83,9 @@ struct workqueue_struct *oomhook_wq;
  * @kills: kills made through oomhook_kill_cgroup() in this decision.
  * @landed_ns: when the kill landed.
  * @no_release: a decision without releases (OOMHOOK_V_RUN_NO_RELEASE).
+ * @release_only: a decision of releases only (OOMHOOK_V_RUN_RELEASE_ONLY):
+ *	only the policies flagged %OOMHOOK_POLICY_RELEASES run, and no kill
+ *	is committed.
  * @pins: cgroups referenced for the decision; dropped when it ends.
  * @nr_pins: how many.
  * @last_gen: (under oomhook_sm_lock) the last decision that finished.
@@ -112,6 +115,7 @@ struct oomhook_run {
 	unsigned int kills;
 	u64 landed_ns;
 	bool no_release;
+	bool release_only;
 	struct cgroup *pins[OOMHOOK_RUN_PINS];
 	unsigned int nr_pins;
 
@@ -188,17 +192,19 @@ static void run_unpin(struct oomhook_run *run)
 }
 
 /*
- * Called with oomhook_sm_lock held, right after the machine said RUN (or
- * RUN_NO_RELEASE: @no_release).  @scope is pinned for the decision.
+ * Called with oomhook_sm_lock held, right after the machine said RUN,
+ * RUN_NO_RELEASE or RUN_RELEASE_ONLY (@verdict).  @scope is pinned for the
+ * decision.
  */
 static void run_start_locked(enum oomhook_source source, const char *trigger,
 			     const char *scope, struct cgroup *scope_cgrp,
-			     u64 start_ns, bool no_release)
+			     u64 start_ns, enum oomhook_verdict verdict)
 {
 	struct oomhook_run *run = &oomhook_run;
 
 	lockdep_assert_held(&oomhook_sm_lock);
-	run->no_release = no_release;
+	run->no_release = verdict == OOMHOOK_V_RUN_NO_RELEASE;
+	run->release_only = verdict == OOMHOOK_V_RUN_RELEASE_ONLY;
 	run->ev.source = source;
 	strscpy(run->ev.scope, scope, sizeof(run->ev.scope));
 	run->ev.scope_cgrp = scope_cgrp;
@@ -225,7 +231,7 @@ static void run_start_locked(enum oomhook_source source, const char *trigger,
 	run->nr_pins = 0;
 	oomhook_run_pin(&run->ev, scope_cgrp);
 	oomhook_count(OOMHOOK_STAT_RUNS);
-	if (no_release)
+	if (run->no_release)
 		oomhook_count(OOMHOOK_STAT_RUNS_NO_RELEASE);
 }
 
@@ -240,6 +246,9 @@ bool oomhook_run_commit(const struct oomhook_event *ev)
 	bool ok;
 
 	if (!is_current_run(ev))
+		return false;
+	/* A policy flagged OOMHOOK_POLICY_RELEASES kills nothing. */
+	if (oomhook_run.release_only)
 		return false;
 	spin_lock(&oomhook_sm_lock);
 	ok = oomhook_sm_commit(&oomhook_sm);
@@ -387,6 +396,8 @@ static void run_policy(struct oomhook_run *run, int i)
 	}
 	if (run_skips(run, policy))
 		return;
+	if (run->release_only && !(policy->flags & OOMHOOK_POLICY_RELEASES))
+		return;
 	memset(&run->res, 0, sizeof(run->res));
 	called = ktime_get_ns();
 	ret = policy->handle(&run->ev, &run->res);
@@ -524,7 +535,9 @@ static void run_finish(struct oomhook_run *run)
 	run->last_in_flight = in_flight;
 	run->last_no_release = run->no_release;
 	run->last_outcome = rec->outcome;
-	oomhook_sm_done(&oomhook_sm, now, rec->action != OOMHOOK_ACT_NONE,
+	/* Releases within the cooldown do not start it again. */
+	oomhook_sm_done(&oomhook_sm, now,
+			rec->action != OOMHOOK_ACT_NONE && !run->release_only,
 			in_flight, pages != 0, ms_to_ns(&oomhook_hold_ms));
 	spin_unlock(&oomhook_sm_lock);
 	wake_up_all(&oomhook_run_wait);
@@ -781,8 +794,7 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 	verdict = oomhook_sm_oom(&oomhook_sm, now, ms_to_ns(&oomhook_hold_ms));
 	if (verdict == OOMHOOK_V_RUN || verdict == OOMHOOK_V_RUN_NO_RELEASE)
 		run_start_locked(OOMHOOK_SRC_OOM, "oom", "/",
-				 &cgrp_dfl_root.cgrp, now,
-				 verdict == OOMHOOK_V_RUN_NO_RELEASE);
+				 &cgrp_dfl_root.cgrp, now, verdict);
 	gen = oomhook_sm.gen;
 	spin_unlock(&oomhook_sm_lock);
 
@@ -843,7 +855,10 @@ static const struct pressure_stats low_stats = {
 /*
  * A pressure event (PSI, low memory): nobody waits for it.  It starts a
  * decision in the worker unless one or a victim is in flight, or the last
- * action was less than cooldown_ms ago.
+ * action was less than cooldown_ms ago.  Within the cooldown, low memory
+ * still starts a decision of releases only when the chain has a policy that
+ * releases memory without touching a task (tmpfs): memory that stays low
+ * after a kill, because a cache holds it, is a reason to keep releasing.
  */
 static bool pressure_fired(enum oomhook_source source,
 			   const struct pressure_stats *st, const char *trigger,
@@ -851,6 +866,7 @@ static bool pressure_fired(enum oomhook_source source,
 			   u64 wanted)
 {
 	enum oomhook_verdict verdict;
+	bool release_only, started;
 
 	oomhook_count(st->triggers);
 	trace_oomhook_trigger(trigger);
@@ -859,24 +875,28 @@ static bool pressure_fired(enum oomhook_source source,
 		return false;
 	}
 
+	release_only = source == OOMHOOK_SRC_LOW && oomhook_chain_releases();
 	oomhook_track_update(ktime_get_ns());
 	spin_lock(&oomhook_sm_lock);
 	verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
-				 ms_to_ns(&oomhook_cooldown_ms));
-	if (verdict == OOMHOOK_V_RUN) {
-		run_start_locked(source, trigger, path, cgrp, fired_ns, false);
+				 ms_to_ns(&oomhook_cooldown_ms), release_only);
+	started = verdict == OOMHOOK_V_RUN || verdict == OOMHOOK_V_RUN_RELEASE_ONLY;
+	if (started) {
+		run_start_locked(source, trigger, path, cgrp, fired_ns, verdict);
 		oomhook_run.ev.wanted = max_t(u64, wanted, PAGE_SIZE);
 		queue_work(oomhook_wq, &oomhook_run.work);
 	}
 	spin_unlock(&oomhook_sm_lock);
 
-	if (verdict == OOMHOOK_V_RUN)
+	if (started)
 		oomhook_count(st->runs);
+	if (verdict == OOMHOOK_V_RUN_RELEASE_ONLY)
+		oomhook_count(OOMHOOK_STAT_LOW_RELEASE_ONLY);
 	else if (verdict == OOMHOOK_V_SUPPRESS_COOLDOWN)
 		oomhook_count(st->cooldown);
-	else
+	else if (!started)
 		oomhook_count(st->busy);
-	return verdict == OOMHOOK_V_RUN;
+	return started;
 }
 
 /**

@@ -130,6 +130,23 @@ bool oomhook_chain_armed(void)
 	return !!rcu_access_pointer(oomhook_active);
 }
 
+/* Whether a policy of the active chain releases memory without a kill. */
+bool oomhook_chain_releases(void)
+{
+	struct oomhook_chain *chain;
+	bool found = false;
+	int i;
+
+	rcu_read_lock();
+	chain = rcu_dereference(oomhook_active);
+	for (i = 0; chain && i < chain->nr; i++) {
+		if (chain->policy[i]->flags & OOMHOOK_POLICY_RELEASES)
+			found = true;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
 /**
  * oomhook_chain_get() - take a reference on the active chain
  *

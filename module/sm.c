@@ -41,7 +41,11 @@
  *
  * PSI events never wait: they are suppressed while anything is in flight
  * and during the cooldown after an action, so that one pressure episode
- * yields one action.
+ * yields one action.  Memory that stays low through the cooldown is the
+ * exception: it may start a decision in which only releases are allowed
+ * (OOMHOOK_V_RUN_RELEASE_ONLY), since deleting opted-in cache hurts no
+ * task; such a decision does not start the cooldown again, so that a kill,
+ * if one is needed, comes when the cooldown after the last one is over.
  *
  * Time is an argument everywhere so that KUnit can drive the machine with
  * injected time; callers serialize access with their own lock.
@@ -136,11 +140,14 @@ EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_oom);
  * @sm: the machine.
  * @now: current time, ns.
  * @cooldown_ns: minimum time between an action and the next PSI decision.
+ * @release_only: within the cooldown, start a decision that may only
+ *	release memory rather than suppress the event.
  *
- * Return: OOMHOOK_V_RUN, _SUPPRESS_BUSY or _SUPPRESS_COOLDOWN.
+ * Return: OOMHOOK_V_RUN, _RUN_RELEASE_ONLY, _SUPPRESS_BUSY or
+ * _SUPPRESS_COOLDOWN.
  */
 enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
-				    u64 cooldown_ns)
+				    u64 cooldown_ns, bool release_only)
 {
 	bool holding = sm->state == OOMHOOK_SM_HOLDING && sm_holding(sm, now);
 
@@ -151,8 +158,12 @@ enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 	if (sm->state == OOMHOOK_SM_RUNNING || holding || sm_stuck(sm, now) ||
 	    now < sm->defer_until_ns)
 		return OOMHOOK_V_SUPPRESS_BUSY;
-	if (sm->acted && now - sm->last_action_ns < cooldown_ns)
-		return OOMHOOK_V_SUPPRESS_COOLDOWN;
+	if (sm->acted && now - sm->last_action_ns < cooldown_ns) {
+		if (!release_only)
+			return OOMHOOK_V_SUPPRESS_COOLDOWN;
+		sm_start(sm);
+		return OOMHOOK_V_RUN_RELEASE_ONLY;
+	}
 	sm_start(sm);
 	return OOMHOOK_V_RUN;
 }

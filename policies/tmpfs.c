@@ -1110,6 +1110,8 @@ MODULE_PARM_DESC(search_dirs, "tmpfs directories below which directories marked 
 static struct oomhook_policy tmpfs_policy = {
 	.name = "tmpfs",
 	.owner = THIS_MODULE,
+	/* Files only: it also runs when memory stays low in the cooldown. */
+	.flags = OOMHOOK_POLICY_RELEASES,
 	.handle = tmpfs_handle,
 	.groups = tmpfs_groups,
 };

@@ -18,9 +18,13 @@
 #        beside a hog holding a third of it): free memory runs short and
 #        reclaim rings the doorbell, but available memory stays high, and
 #        nothing is armed or acted on.
+#    release: a writer fills an opted-in tmpfs directory until memory is
+#        low; memcg (first in "memcg,tmpfs") kills it, the files keep the
+#        memory, and within the cooldown the low trigger runs tmpfs alone:
+#        the files go, nothing else dies.
 #    unload: rmmod while that reading rings the doorbell: clean.
 # mem: 320
-# timeout: 600
+# timeout: 900
 
 # Built in on the debug kernel, modules elsewhere.
 for m in loop crc32c_generic ext4; do modprobe $m 2>/dev/null; done
@@ -135,11 +139,56 @@ check "cache: nothing armed" eq "$(stat_of low_armed)" "$armed0"
 check "cache: no low event" eq "$(stat_of triggers_low)" "$low0"
 check "cache: the holder lives" alive "$holder"
 
+# ---- release ------------------------------------------------------------
+# A writer fills an opted-in tmpfs directory (its pages are charged to its
+# cgroup) until memory is low: memcg, first in the chain, kills it (on
+# trigger=low, or at the global OOM when the writer is faster than low_ms;
+# seen once).  The files hold the memory after it is gone, and the
+# cooldown (10 s) holds decisions back; the low trigger still runs the
+# chain's releasing policy (tmpfs) alone, so the files go within low_ms or
+# so, long before the cooldown is over, and nothing else is killed.  (The
+# cooldown is not raised for this: the knob applies to the creep's kill
+# too, and the writer would then run within that cooldown.)
+kill "$holder"
+wait_until 10 emptied leak
+echo 3 > /proc/sys/vm/drop_caches
+mkdir -p /tmp/rc
+must "release: a tmpfs of 90% of memory" \
+	mount -t tmpfs -o size=$((total_mb * 9 / 10))m tmpfs /tmp/rc
+must "release: policy memcg,tmpfs" put $OH/policy memcg,tmpfs
+must "release: both active" wait_policy memcg,tmpfs
+must "release: /tmp/rc opted in" put $OH/policies/tmpfs/dirs "add /tmp/rc"
+sleep 12	# past the cooldown of the creep's kill
+kills0=$(stat_of kills)
+ro0=$(stat_of low_release_only)
+spawn leak sh -c 'i=0
+	while dd if=/dev/zero of=/tmp/rc/f$i bs=1M count=4 2>/dev/null; do
+		i=$((i + 1))
+	done
+	sleep 600'
+writer=$LASTPID
+must "release: the writer dies" wait_until 60 all_dead "$writer"
+t0=$(now_ms)
+say "release: the writer died, $(meminfo); /tmp/rc holds $(du -sm /tmp/rc | cut -f1) MB"
+must "release: cache files freed on trigger=low" \
+	wait_until 20 event_has "trigger=low" "policy=tmpfs" "action=freed"
+t1=$(now_ms)
+say "release: freed $((t1 - t0)) ms after the kill; $(meminfo); /tmp/rc holds $(du -sm /tmp/rc | cut -f1) MB"
+check "release: within the cooldown, by a decision of releases only" \
+	ge "$(stat_of low_release_only)" $((ro0 + 1))
+check "release: well within the 10 s cooldown" lt "$((t1 - t0))" 5000
+check "release: no other kill" eq "$(stat_of kills)" $((kills0 + 1))
+check "release: the service lives" alive "$service"
+check "release: memory over the threshold again" \
+	ge "$(mem_free_mb)" $((total_mb * 5 / 100))
+say "release: $(grep -E '^(triggers_|low_|kills)' $OH/stats | tr '\n' ' ')"
+
 # ---- unload -------------------------------------------------------------
 cache 1024 &
 reader=$!
 sleep 1
 check "unload while the doorbell rings" \
-	sh -c "echo none > $OH/policy && rmmod oomhook_memcg && rmmod oomhook"
+	sh -c "echo none > $OH/policy && rmmod oomhook_memcg oomhook_tmpfs &&
+	rmmod oomhook"
 wait "$reader"
 check "no warning in the kernel log" sh -c "! dmesg | grep -q -E 'WARNING|BUG:'"
