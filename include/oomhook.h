@@ -59,7 +59,8 @@ struct dentry;
  * @OOMHOOK_SRC_LOW: available memory and free swap stayed under their
  *	thresholds (low_mem_pct, low_swap_pct) for low_ms; nobody waits.
  *	@wanted in the event is what would bring memory back to twice the
- *	threshold.
+ *	threshold; in a decision of releases only (memory still low in the
+ *	cooldown after a kill), five times the threshold.
  */
 enum oomhook_source {
 	OOMHOOK_SRC_OOM,

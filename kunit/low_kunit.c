@@ -246,10 +246,16 @@ static void low_wanted(struct kunit *test)
 	struct oomhook_low_sample s = at(3, 0);
 
 	/* From 3% back to the arming level of 10%: 7% of memory. */
-	KUNIT_EXPECT_EQ(test, oomhook_low_wanted(&cfg, &s),
+	KUNIT_EXPECT_EQ(test, oomhook_low_wanted(&cfg, &s, 2),
 			(u64)(TOTAL * 7 / 100) << PAGE_SHIFT);
+	/* To the release level of 25%: 22%. */
+	KUNIT_EXPECT_EQ(test, oomhook_low_wanted(&cfg, &s, 5),
+			(u64)(TOTAL * 22 / 100) << PAGE_SHIFT);
+	/* Never past all of memory. */
+	KUNIT_EXPECT_EQ(test, oomhook_low_wanted(&cfg, &s, 50),
+			(u64)(TOTAL * 97 / 100) << PAGE_SHIFT);
 	s = at(20, 0);
-	KUNIT_EXPECT_EQ(test, oomhook_low_wanted(&cfg, &s), (u64)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, oomhook_low_wanted(&cfg, &s, 2), (u64)PAGE_SIZE);
 }
 
 static void low_meminfo(struct kunit *test)

@@ -353,7 +353,7 @@ int oomhook_parse_meminfo(const char *text, const char *key, u64 *kb);
 enum oomhook_low_level oomhook_low_level(const struct oomhook_low_cfg *cfg,
 					 const struct oomhook_low_sample *s);
 u64 oomhook_low_wanted(const struct oomhook_low_cfg *cfg,
-		       const struct oomhook_low_sample *s);
+		       const struct oomhook_low_sample *s, unsigned int factor);
 enum oomhook_low_step oomhook_low_step(struct oomhook_low *st,
 				       const struct oomhook_low_cfg *cfg,
 				       const struct oomhook_low_sample *s,
@@ -361,7 +361,7 @@ enum oomhook_low_step oomhook_low_step(struct oomhook_low *st,
 void oomhook_low_rung(void);
 void oomhook_low_init(void);
 void oomhook_low_exit(void);
-bool oomhook_low_fired(u64 fired_ns, u64 wanted);
+bool oomhook_low_fired(u64 fired_ns, u64 wanted, u64 wanted_release);
 
 /* ---- events ring and counters (events.c) ------------------------------- */
 

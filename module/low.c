@@ -55,6 +55,13 @@
 #define OOMHOOK_LOW_DISARM_MS		1000
 /* The sampler is armed under this many times low_mem_pct. */
 #define OOMHOOK_LOW_ARM_FACTOR		2
+/*
+ * A decision of releases only (memory still low in the cooldown after a
+ * kill, because a cache holds it) asks for memory back to this many times
+ * low_mem_pct: well clear of the arming level, so that the cache that ran
+ * the machine low is cut back once, not a sliver at a time.
+ */
+#define OOMHOOK_LOW_RELEASE_FACTOR	5
 /* Under low_mem_pct divided by this, the trigger acts without waiting. */
 #define OOMHOOK_LOW_DEEP_DIV		2
 /*
@@ -146,17 +153,17 @@ int oomhook_parse_meminfo(const char *text, const char *key, u64 *kb)
 EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_meminfo);
 
 /**
- * oomhook_low_wanted() - what would bring memory back to the arming level
+ * oomhook_low_wanted() - what would bring memory back to a level
  * @cfg: the thresholds.
  * @s: the counters.
+ * @factor: the level, in times low_mem_pct (at most all of memory).
  *
  * Return: bytes, at least a page.
  */
 u64 oomhook_low_wanted(const struct oomhook_low_cfg *cfg,
-		       const struct oomhook_low_sample *s)
+		       const struct oomhook_low_sample *s, unsigned int factor)
 {
-	unsigned int pct = min_t(unsigned int, PCT,
-				 cfg->mem_pct * OOMHOOK_LOW_ARM_FACTOR);
+	unsigned int pct = min_t(unsigned int, PCT, cfg->mem_pct * factor);
 	u64 level = div_u64((u64)s->total * pct, PCT);
 
 	return max_t(u64, level > s->avail ? level - s->avail : 0, 1) <<
@@ -366,7 +373,11 @@ static void oomhook_low_workfn(struct work_struct *work)
 	step = oomhook_low_step(&oomhook_low_state, &cfg, &s, now, &next);
 	WRITE_ONCE(oomhook_low_seen, oomhook_low_state.level);
 	if (step == OOMHOOK_LOW_FIRE &&
-	    oomhook_low_fired(now, oomhook_low_wanted(&cfg, &s)))
+	    oomhook_low_fired(now,
+			      oomhook_low_wanted(&cfg, &s,
+						 OOMHOOK_LOW_ARM_FACTOR),
+			      oomhook_low_wanted(&cfg, &s,
+						 OOMHOOK_LOW_RELEASE_FACTOR)))
 		pr_info("low memory: %lu of %lu MB available, %lu of %lu MB swap free: %s\n",
 			s.avail >> (20 - PAGE_SHIFT),
 			s.total >> (20 - PAGE_SHIFT),

@@ -858,12 +858,13 @@ static const struct pressure_stats low_stats = {
  * action was less than cooldown_ms ago.  Within the cooldown, low memory
  * still starts a decision of releases only when the chain has a policy that
  * releases memory without touching a task (tmpfs): memory that stays low
- * after a kill, because a cache holds it, is a reason to keep releasing.
+ * after a kill, because a cache holds it, is a reason to keep releasing, and
+ * such a decision asks for @wanted_release, more than @wanted.
  */
 static bool pressure_fired(enum oomhook_source source,
 			   const struct pressure_stats *st, const char *trigger,
 			   const char *path, struct cgroup *cgrp, u64 fired_ns,
-			   u64 wanted)
+			   u64 wanted, u64 wanted_release)
 {
 	enum oomhook_verdict verdict;
 	bool release_only, started;
@@ -883,7 +884,9 @@ static bool pressure_fired(enum oomhook_source source,
 	started = verdict == OOMHOOK_V_RUN || verdict == OOMHOOK_V_RUN_RELEASE_ONLY;
 	if (started) {
 		run_start_locked(source, trigger, path, cgrp, fired_ns, verdict);
-		oomhook_run.ev.wanted = max_t(u64, wanted, PAGE_SIZE);
+		oomhook_run.ev.wanted =
+			max_t(u64, verdict == OOMHOOK_V_RUN_RELEASE_ONLY ?
+				   wanted_release : wanted, PAGE_SIZE);
 		queue_work(oomhook_wq, &oomhook_run.work);
 	}
 	spin_unlock(&oomhook_sm_lock);
@@ -910,22 +913,24 @@ void oomhook_psi_fired(const char *trigger, const char *path,
 		       struct cgroup *cgrp, u64 fired_ns)
 {
 	(void)pressure_fired(OOMHOOK_SRC_PSI, &psi_stats, trigger, path, cgrp,
-		       fired_ns, PAGE_SIZE);
+		       fired_ns, PAGE_SIZE, PAGE_SIZE);
 }
 
 /**
  * oomhook_low_fired() - memory has been low for low_ms (low.c)
  * @fired_ns: when the sampler found it so.
  * @wanted: bytes that would bring memory back above the arming level.
+ * @wanted_release: bytes asked of a decision of releases only: what would
+ *	bring memory well clear of the arming level (low.c).
  *
  * Process context (the sampler).
  *
  * Return: true if a decision started.
  */
-bool oomhook_low_fired(u64 fired_ns, u64 wanted)
+bool oomhook_low_fired(u64 fired_ns, u64 wanted, u64 wanted_release)
 {
 	return pressure_fired(OOMHOOK_SRC_LOW, &low_stats, "low", "/",
-		       &cgrp_dfl_root.cgrp, fired_ns, wanted);
+		       &cgrp_dfl_root.cgrp, fired_ns, wanted, wanted_release);
 }
 
 /* ---- module parameters ------------------------------------------------- */

@@ -39,6 +39,7 @@ must "a sparse 1 GB file there" truncate -s 1G /mnt/sparse
 # zeroes and cost no disk; the pages are ordinary, reclaimable file cache.
 cache() { dd if=/mnt/sparse of=/dev/null bs=1M count="$1" skip="${2:-0}" 2>/dev/null; }
 low_kills() { grep 'trigger=low' $OH/events | grep -c 'action=kill victim=/leak '; }
+avail_over() { [ "$(mem_free_mb)" -ge "$1" ]; }
 meminfo() { awk '/^(MemFree|MemAvailable|Buffers|Cached):/ { printf "%s %d MB ", $1, $2 / 1024 }' /proc/meminfo; }
 total_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
 
@@ -158,6 +159,8 @@ must "release: a tmpfs of 90% of memory" \
 must "release: policy memcg,tmpfs" put $OH/policy memcg,tmpfs
 must "release: both active" wait_policy memcg,tmpfs
 must "release: /tmp/rc opted in" put $OH/policies/tmpfs/dirs "add /tmp/rc"
+# One file at least per event, so that what a decision asks for decides.
+must "release: min_free_mb 4" put $OH/policies/tmpfs/min_free_mb 4
 sleep 12	# past the cooldown of the creep's kill
 kills0=$(stat_of kills)
 ro0=$(stat_of low_release_only)
@@ -181,6 +184,12 @@ check "release: no other kill" eq "$(stat_of kills)" $((kills0 + 1))
 check "release: the service lives" alive "$service"
 check "release: memory over the threshold again" \
 	ge "$(mem_free_mb)" $((total_mb * 5 / 100))
+# A decision of releases only asks for memory back to 25% (five times
+# low_mem_pct), and the files are whole: allow for what the kernel takes
+# back meanwhile.
+check "release: back to the release level" \
+	wait_until 5 avail_over $((total_mb * 22 / 100))
+say "release: $(meminfo); /tmp/rc holds $(du -sm /tmp/rc | cut -f1) MB; $(grep 'policy=tmpfs' $OH/events | tail -n 1)"
 say "release: $(grep -E '^(triggers_|low_|kills)' $OH/stats | tr '\n' ' ')"
 
 # ---- unload -------------------------------------------------------------
