@@ -30,7 +30,7 @@ static void victim_in_flight(struct oomhook_sm *sm, bool psi)
 {
 	oomhook_sm_init(sm);
 	if (psi)
-		oomhook_sm_psi(sm, T0, 0, false);
+		oomhook_sm_psi(sm, T0, 0, HOLD, false);
 	else
 		oomhook_sm_oom(sm, T0, HOLD);
 	commit_land(sm, T0);
@@ -74,7 +74,7 @@ static void sm_kill_holds_then_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(2000), HOLD),
 			OOMHOOK_V_HOLD);
 	/* PSI stays quiet while the victim exits. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2000), 0, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2000), 0, HOLD, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	/* An exit reported for an older decision changes nothing. */
 	oomhook_sm_exited(&sm, sm.gen - 1);
@@ -241,31 +241,31 @@ static void sm_psi_release_only(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0, COOLDOWN, true),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0, COOLDOWN, HOLD, true),
 			OOMHOOK_V_RUN);
 	oomhook_sm_commit(&sm);
 	oomhook_sm_landed(&sm, T0 + MS(1), HOLD);
 	oomhook_sm_done(&sm, T0 + MS(1), true, true, false, HOLD);
 	/* The victim is exiting: nothing, releases neither. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2), COOLDOWN, true),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2), COOLDOWN, HOLD, true),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	oomhook_sm_exited(&sm, sm.gen);
 	/* Gone, memory still low: releases only, within the cooldown. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3), COOLDOWN, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3), COOLDOWN, HOLD, false),
 			OOMHOOK_V_SUPPRESS_COOLDOWN);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3), COOLDOWN, true),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3), COOLDOWN, HOLD, true),
 			OOMHOOK_V_RUN_RELEASE_ONLY);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(4), COOLDOWN, true),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(4), COOLDOWN, HOLD, true),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	/* Its release does not restart the cooldown (main.c: acted false). */
 	oomhook_sm_done(&sm, T0 + MS(5), false, false, true, HOLD);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(1) + COOLDOWN - 1,
-					     COOLDOWN, true),
+					     COOLDOWN, HOLD, true),
 			OOMHOOK_V_RUN_RELEASE_ONLY);
 	oomhook_sm_done(&sm, T0 + MS(1) + COOLDOWN - 1, false, false, true,
 			HOLD);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(1) + COOLDOWN,
-					     COOLDOWN, true),
+					     COOLDOWN, HOLD, true),
 			OOMHOOK_V_RUN);
 }
 
@@ -274,20 +274,20 @@ static void sm_psi_cooldown(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0, COOLDOWN, false), OOMHOOK_V_RUN);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 1, COOLDOWN, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0, COOLDOWN, HOLD, false), OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 1, COOLDOWN, HOLD, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	/* Nothing done: no cooldown. */
 	oomhook_sm_done(&sm, T0 + MS(1), false, false, false, HOLD);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2), COOLDOWN, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2), COOLDOWN, HOLD, false),
 			OOMHOOK_V_RUN);
 	/* An action (a dry run counts) starts it. */
 	oomhook_sm_done(&sm, T0 + MS(3), true, false, false, HOLD);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3) + COOLDOWN - 1,
-					     COOLDOWN, false),
+					     COOLDOWN, HOLD, false),
 			OOMHOOK_V_SUPPRESS_COOLDOWN);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(3) + COOLDOWN,
-					     COOLDOWN, false),
+					     COOLDOWN, HOLD, false),
 			OOMHOOK_V_RUN);
 	/* A global OOM ignores the cooldown. */
 	oomhook_sm_done(&sm, T0 + MS(20000), true, false, false, HOLD);
@@ -302,11 +302,11 @@ static void sm_psi_after_fallback(struct kunit *test)
 	oomhook_sm_init(&sm);
 	oomhook_sm_fallback(&sm, T0, HOLD);
 	/* The kernel's victim is exiting; and its kill starts the cooldown. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 1, 0, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 1, 0, HOLD, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN, HOLD, false),
 			OOMHOOK_V_SUPPRESS_COOLDOWN);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + COOLDOWN, COOLDOWN, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + COOLDOWN, COOLDOWN, HOLD, false),
 			OOMHOOK_V_RUN);
 }
 
@@ -315,13 +315,13 @@ static void sm_psi_hold_expiry(struct kunit *test)
 	struct oomhook_sm sm;
 
 	victim_in_flight(&sm, true);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD - 1, 0, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD - 1, 0, HOLD, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	/* Past the hold, still there: no second decision over it. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, 0, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD, 0, HOLD, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	oomhook_sm_exited(&sm, sm.gen);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD + 1, 0, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + HOLD + 1, 0, HOLD, false),
 			OOMHOOK_V_RUN);
 }
 
@@ -332,9 +332,9 @@ static void sm_psi_stuck_span(struct kunit *test)
 	struct oomhook_sm sm;
 
 	victim_in_flight(&sm, true);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, span - 1, 0, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, span - 1, 0, HOLD, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, span, 0, false), OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, span, 0, HOLD, false), OOMHOOK_V_RUN);
 }
 
 /* A victim that keeps freeing memory is held from its last progress. */
@@ -356,7 +356,7 @@ static void sm_progress_extends_hold(struct kunit *test)
 	/* Past the hold from the kill, within the hold from the progress. */
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 2, HOLD),
 			OOMHOOK_V_HOLD);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 2 * HOLD - 2, 0, false),
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 2 * HOLD - 2, 0, HOLD, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	/* No progress for a whole hold: the kernel's killer acts. */
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 1, HOLD),
@@ -413,7 +413,7 @@ static void sm_psi_keeps_hold_expiry(struct kunit *test)
 	struct oomhook_sm sm;
 
 	victim_in_flight(&sm, true);
-	KUNIT_EXPECT_NE(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN, false),
+	KUNIT_EXPECT_NE(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN, HOLD, false),
 			OOMHOOK_V_RUN);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_HOLDING);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD + 1, HOLD),
@@ -439,6 +439,52 @@ static void sm_releases_that_do_not_help(struct kunit *test)
 	/* It released nothing (releases did not count): the streak starts over. */
 	oomhook_sm_done(&sm, t + 2, false, false, false, HOLD);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t + 3, HOLD), OOMHOOK_V_RUN);
+}
+
+/*
+ * Low memory that comes back as fast as the cache is freed (a writer that
+ * refills it): releases only in the cooldown, and once it is over, a
+ * decision without releases, so that the writer is killed.
+ */
+static void sm_low_releases_that_do_not_help(struct kunit *test)
+{
+	struct oomhook_sm sm;
+	u64 t = T0 + MS(1);
+	int i;
+
+	oomhook_sm_init(&sm);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0, COOLDOWN, HOLD, true),
+			OOMHOOK_V_RUN);
+	oomhook_sm_done(&sm, T0 + MS(1), true, false, true, HOLD);
+	/* Past the streak, the cooldown holds the kill back: releases only. */
+	for (i = 1; t + MS(1000) < T0 + MS(1) + COOLDOWN; i++) {
+		t += MS(1000);
+		KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, t, COOLDOWN, HOLD, true),
+				OOMHOOK_V_RUN_RELEASE_ONLY);
+		oomhook_sm_done(&sm, t, false, false, true, HOLD);
+	}
+	KUNIT_EXPECT_GT(test, i, OOMHOOK_RELEASE_STREAK_MAX);
+	/* Over: the releases did not help, and the next decision kills. */
+	t = T0 + MS(1) + COOLDOWN;
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, t, COOLDOWN, HOLD, true),
+			OOMHOOK_V_RUN_NO_RELEASE);
+	commit_land(&sm, t);
+	oomhook_sm_done(&sm, t + 1, true, true, false, HOLD);
+	KUNIT_EXPECT_EQ(test, sm.releases, 0);
+	oomhook_sm_exited(&sm, sm.gen);
+	/* The writer gone, its cache is freed at once. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, t + 2, COOLDOWN, HOLD, true),
+			OOMHOOK_V_RUN_RELEASE_ONLY);
+	oomhook_sm_done(&sm, t + 3, false, false, true, HOLD);
+	/* Releases further apart than the hold are a streak of one. */
+	oomhook_sm_init(&sm);
+	t = T0;
+	for (i = 0; i < 2 * OOMHOOK_RELEASE_STREAK_MAX; i++) {
+		KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, t, 0, HOLD, false),
+				OOMHOOK_V_RUN);
+		oomhook_sm_done(&sm, t, true, false, true, HOLD);
+		t += HOLD;
+	}
 }
 
 static void sm_releases_spread_out(struct kunit *test)
@@ -488,6 +534,7 @@ static struct kunit_case oomhook_sm_cases[] = {
 	KUNIT_CASE(sm_progress_span),
 	KUNIT_CASE(sm_progress_other),
 	KUNIT_CASE(sm_releases_that_do_not_help),
+	KUNIT_CASE(sm_low_releases_that_do_not_help),
 	KUNIT_CASE(sm_releases_spread_out),
 	{}
 };

@@ -87,9 +87,9 @@ enum oomhook_sm_state {
  * @OOMHOOK_V_FALLBACK_EXPIRED: the victim did not exit within the hold
  *	time; let the kernel's killer act (OOM only).
  * @OOMHOOK_V_RUN_NO_RELEASE: memory reported released several times in a
- *	row did not stop the OOMs: start a decision in which releases do not
- *	count, so that the chain goes on to a kill or the kernel's killer
- *	acts (OOM only).
+ *	row did not stop the OOMs, or the pressure: start a decision in which
+ *	releases do not count, so that the chain goes on to a kill (or, at an
+ *	OOM, the kernel's killer acts).
  * @OOMHOOK_V_RUN_RELEASE_ONLY: the cooldown holds decisions back, but
  *	memory is still low: start a decision in which only the policies that
  *	release memory without touching a task run (low only).
@@ -166,7 +166,8 @@ void oomhook_sm_init(struct oomhook_sm *sm);
 enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 				    u64 hold_ns);
 enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
-				    u64 cooldown_ns, bool release_only);
+				    u64 cooldown_ns, u64 hold_ns,
+				    bool release_only);
 bool oomhook_sm_commit(struct oomhook_sm *sm);
 void oomhook_sm_landed(struct oomhook_sm *sm, u64 now, u64 hold_ns);
 bool oomhook_sm_progress(struct oomhook_sm *sm, u64 gen, u64 now,

@@ -880,8 +880,11 @@ static bool pressure_fired(enum oomhook_source source,
 	oomhook_track_update(ktime_get_ns());
 	spin_lock(&oomhook_sm_lock);
 	verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
-				 ms_to_ns(&oomhook_cooldown_ms), release_only);
-	started = verdict == OOMHOOK_V_RUN || verdict == OOMHOOK_V_RUN_RELEASE_ONLY;
+				 ms_to_ns(&oomhook_cooldown_ms),
+				 ms_to_ns(&oomhook_hold_ms), release_only);
+	started = verdict == OOMHOOK_V_RUN ||
+		  verdict == OOMHOOK_V_RUN_NO_RELEASE ||
+		  verdict == OOMHOOK_V_RUN_RELEASE_ONLY;
 	if (started) {
 		run_start_locked(source, trigger, path, cgrp, fired_ns, verdict);
 		oomhook_run.ev.wanted =

@@ -140,14 +140,21 @@ EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_oom);
  * @sm: the machine.
  * @now: current time, ns.
  * @cooldown_ns: minimum time between an action and the next PSI decision.
+ * @hold_ns: how long a release may take to show its effect.
  * @release_only: within the cooldown, start a decision that may only
  *	release memory rather than suppress the event.
  *
- * Return: OOMHOOK_V_RUN, _RUN_RELEASE_ONLY, _SUPPRESS_BUSY or
- * _SUPPRESS_COOLDOWN.
+ * Pressure that comes back within @hold_ns of the last of
+ * OOMHOOK_RELEASE_STREAK_MAX releases in a row, once the cooldown is over,
+ * starts a decision without releases, as an OOM does: a writer that fills
+ * the cache again as fast as it is freed is stopped, not fed.
+ *
+ * Return: OOMHOOK_V_RUN, _RUN_NO_RELEASE, _RUN_RELEASE_ONLY, _SUPPRESS_BUSY
+ * or _SUPPRESS_COOLDOWN.
  */
 enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
-				    u64 cooldown_ns, bool release_only)
+				    u64 cooldown_ns, u64 hold_ns,
+				    bool release_only)
 {
 	bool holding = sm->state == OOMHOOK_SM_HOLDING && sm_holding(sm, now);
 
@@ -163,6 +170,12 @@ enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 			return OOMHOOK_V_SUPPRESS_COOLDOWN;
 		sm_start(sm);
 		return OOMHOOK_V_RUN_RELEASE_ONLY;
+	}
+	if (sm->releases >= OOMHOOK_RELEASE_STREAK_MAX &&
+	    now - sm->last_release_ns < hold_ns) {
+		sm->releases = 0;
+		sm_start(sm);
+		return OOMHOOK_V_RUN_NO_RELEASE;
 	}
 	sm_start(sm);
 	return OOMHOOK_V_RUN;
