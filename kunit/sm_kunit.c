@@ -480,10 +480,19 @@ static void sm_low_releases_that_do_not_help(struct kunit *test)
 	oomhook_sm_init(&sm);
 	t = T0;
 	for (i = 0; i < 2 * OOMHOOK_RELEASE_STREAK_MAX; i++) {
-		KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, t, 0, HOLD, false),
+		KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, t, 0, HOLD, true),
 				OOMHOOK_V_RUN);
 		oomhook_sm_done(&sm, t, true, false, true, HOLD);
 		t += HOLD;
+	}
+	/* PSI events (no releases only) never make a streak (o_freeze). */
+	oomhook_sm_init(&sm);
+	t = T0;
+	for (i = 0; i < 2 * OOMHOOK_RELEASE_STREAK_MAX; i++) {
+		KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, t, 0, HOLD, false),
+				OOMHOOK_V_RUN);
+		oomhook_sm_done(&sm, t, true, false, true, HOLD);
+		t += MS(10);
 	}
 }
 

@@ -141,13 +141,16 @@ EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_oom);
  * @now: current time, ns.
  * @cooldown_ns: minimum time between an action and the next PSI decision.
  * @hold_ns: how long a release may take to show its effect.
- * @release_only: within the cooldown, start a decision that may only
- *	release memory rather than suppress the event.
+ * @release_only: low memory, with a policy in the chain that releases
+ *	memory without touching a task: within the cooldown, start a
+ *	decision that may only release memory rather than suppress the event.
  *
- * Pressure that comes back within @hold_ns of the last of
+ * Such an event that comes back within @hold_ns of the last of
  * OOMHOOK_RELEASE_STREAK_MAX releases in a row, once the cooldown is over,
  * starts a decision without releases, as an OOM does: a writer that fills
- * the cache again as fast as it is freed is stopped, not fed.
+ * the cache again as fast as it is freed is stopped, not fed.  PSI events
+ * do not: a release that a PSI episode ended (a freeze) may be followed by
+ * another episode that its thaw started.
  *
  * Return: OOMHOOK_V_RUN, _RUN_NO_RELEASE, _RUN_RELEASE_ONLY, _SUPPRESS_BUSY
  * or _SUPPRESS_COOLDOWN.
@@ -171,7 +174,7 @@ enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 		sm_start(sm);
 		return OOMHOOK_V_RUN_RELEASE_ONLY;
 	}
-	if (sm->releases >= OOMHOOK_RELEASE_STREAK_MAX &&
+	if (release_only && sm->releases >= OOMHOOK_RELEASE_STREAK_MAX &&
 	    now - sm->last_release_ns < hold_ns) {
 		sm->releases = 0;
 		sm_start(sm);
