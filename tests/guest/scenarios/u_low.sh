@@ -73,8 +73,9 @@ wait_until 10 emptied leak
 
 # ---- creep --------------------------------------------------------------
 # Most of the way at once, to about 8% available; then a slow creep of
-# 1 MB every 500 ms to about 3.5% (under the threshold, not under half of
-# it, and too slow to run out soon), which holds.  The duration is timed
+# 1 MB every 500 ms to about 4% (under the threshold, not under half of
+# it, and too slow to run out soon), which holds.  (To 3.5%, the kernel's
+# reclaim of the last cache took one run on 6.12 to 2.2%, under half.)  The duration is timed
 # from the moment available memory is seen under the threshold.
 put $OH/low_ms 2000
 cache 96 96
@@ -88,7 +89,7 @@ lk0=$(low_kills)
 spawn leak hog -s "$bulk" -c 4 -H -r /run/bulk.ready
 bulker=$LASTPID
 must "creep: the bulk is up" wait_until 120 ready /run/bulk.ready
-creep=$(( $(mem_free_mb) - total_mb * 35 / 1000 ))
+creep=$(( $(mem_free_mb) - total_mb * 40 / 1000 ))
 say "creep: bulk up, $(meminfo); then $creep MB slowly"
 spawn leak hog -s "$creep" -c 1 -i 500 -H
 leaker=$LASTPID
