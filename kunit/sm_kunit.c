@@ -442,6 +442,27 @@ static void sm_releases_that_do_not_help(struct kunit *test)
 }
 
 /*
+ * Pressure events @step apart, each ending in a release, with no cooldown:
+ * every one starts an ordinary decision, never one without releases.
+ */
+static void pressure_without_streak(struct kunit *test, bool release_only,
+				    u64 step)
+{
+	struct oomhook_sm sm;
+	u64 t = T0;
+	int i;
+
+	oomhook_sm_init(&sm);
+	for (i = 0; i < 2 * OOMHOOK_RELEASE_STREAK_MAX; i++) {
+		KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, t, 0, HOLD,
+						     release_only),
+				OOMHOOK_V_RUN);
+		oomhook_sm_done(&sm, t, true, false, true, HOLD);
+		t += step;
+	}
+}
+
+/*
  * Low memory that comes back as fast as the cache is freed (a writer that
  * refills it): releases only in the cooldown, and once it is over, a
  * decision without releases, so that the writer is killed.
@@ -477,23 +498,9 @@ static void sm_low_releases_that_do_not_help(struct kunit *test)
 			OOMHOOK_V_RUN_RELEASE_ONLY);
 	oomhook_sm_done(&sm, t + 3, false, false, true, HOLD);
 	/* Releases further apart than the hold are a streak of one. */
-	oomhook_sm_init(&sm);
-	t = T0;
-	for (i = 0; i < 2 * OOMHOOK_RELEASE_STREAK_MAX; i++) {
-		KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, t, 0, HOLD, true),
-				OOMHOOK_V_RUN);
-		oomhook_sm_done(&sm, t, true, false, true, HOLD);
-		t += HOLD;
-	}
+	pressure_without_streak(test, true, HOLD);
 	/* PSI events (no releases only) never make a streak (o_freeze). */
-	oomhook_sm_init(&sm);
-	t = T0;
-	for (i = 0; i < 2 * OOMHOOK_RELEASE_STREAK_MAX; i++) {
-		KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, t, 0, HOLD, false),
-				OOMHOOK_V_RUN);
-		oomhook_sm_done(&sm, t, true, false, true, HOLD);
-		t += MS(10);
-	}
+	pressure_without_streak(test, false, MS(10));
 }
 
 static void sm_releases_spread_out(struct kunit *test)

@@ -74,9 +74,10 @@ wait_until 10 emptied leak
 # ---- creep --------------------------------------------------------------
 # Most of the way at once, to about 8% available; then a slow creep of
 # 1 MB every 500 ms to about 4% (under the threshold, not under half of
-# it, and too slow to run out soon), which holds.  (To 3.5%, the kernel's
-# reclaim of the last cache took one run on 6.12 to 2.2%, under half.)  The duration is timed
-# from the moment available memory is seen under the threshold.
+# it, and too slow to run out soon), which holds.  (Aimed at 3.5%, one run
+# on 6.12 went to 2.2%, under half, as the kernel reclaimed the last
+# cache.)  The duration is timed from the moment available memory is seen
+# under the threshold.
 put $OH/low_ms 2000
 cache 96 96
 sleep 12	# past the cooldown of the last kill
