@@ -25,6 +25,12 @@ static bool commit_land(struct oomhook_sm *sm, u64 now)
 	return true;
 }
 
+/* An OOM at @now, with no releasing policy in the chain. */
+static enum oomhook_verdict oom_at(struct oomhook_sm *sm, u64 now)
+{
+	return oomhook_sm_oom(sm, now, COOLDOWN, HOLD, false);
+}
+
 /* A kill of a decision started at T0 by an OOM or a PSI event, in flight. */
 static void victim_in_flight(struct oomhook_sm *sm, bool psi)
 {
@@ -32,7 +38,7 @@ static void victim_in_flight(struct oomhook_sm *sm, bool psi)
 	if (psi)
 		oomhook_sm_psi(sm, T0, 0, HOLD, false);
 	else
-		oomhook_sm_oom(sm, T0, HOLD);
+		oom_at(sm, T0);
 	commit_land(sm, T0);
 	oomhook_sm_done(sm, T0 + 1, true, true, false, HOLD);
 }
@@ -42,15 +48,15 @@ static void sm_idle_runs(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0, HOLD), OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0), OOMHOOK_V_RUN);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_RUNNING);
 	KUNIT_EXPECT_EQ(test, sm.gen, 1);
 	/* A second OOM waits for the decision in flight. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + MS(1)),
 			OOMHOOK_V_WAIT);
 	oomhook_sm_done(&sm, T0 + MS(5), false, false, false, HOLD);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(6), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + MS(6)),
 			OOMHOOK_V_RUN);
 	KUNIT_EXPECT_EQ(test, sm.gen, 2);
 }
@@ -60,18 +66,18 @@ static void sm_kill_holds_then_exit(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	KUNIT_EXPECT_TRUE(test, oomhook_sm_commit(&sm));
 	/* Committed, not landed yet: an OOM waits for the kill. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(10), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + MS(10)),
 			OOMHOOK_V_WAIT);
 	oomhook_sm_landed(&sm, T0 + MS(10), HOLD);
 	/* Landed, still running: OOMs hold. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(11), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + MS(11)),
 			OOMHOOK_V_HOLD);
 	oomhook_sm_done(&sm, T0 + MS(12), true, true, false, HOLD);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_HOLDING);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(2000), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + MS(2000)),
 			OOMHOOK_V_HOLD);
 	/* PSI stays quiet while the victim exits. */
 	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + MS(2000), 0, HOLD, false),
@@ -81,7 +87,7 @@ static void sm_kill_holds_then_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_HOLDING);
 	oomhook_sm_exited(&sm, sm.gen);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(2001), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + MS(2001)),
 			OOMHOOK_V_RUN);
 }
 
@@ -90,7 +96,7 @@ static void sm_exit_before_done(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	commit_land(&sm, T0 + MS(1));
 	/* The victim was gone before the decision finished recording. */
 	oomhook_sm_exited(&sm, sm.gen);
@@ -103,27 +109,27 @@ static void sm_hold_expires(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	commit_land(&sm, T0);
 	oomhook_sm_done(&sm, T0 + MS(1), true, true, false, HOLD);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD - 1, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + HOLD - 1),
 			OOMHOOK_V_HOLD);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + HOLD),
 			OOMHOOK_V_FALLBACK_EXPIRED);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
 	/* The caller falls back: OOMs go to the kernel for hold time. */
 	oomhook_sm_fallback(&sm, T0 + HOLD, HOLD);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD + MS(1), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + HOLD + MS(1)),
 			OOMHOOK_V_DEFER);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 1, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + 2 * HOLD - 1),
 			OOMHOOK_V_DEFER);
 	/* The victim is still there: the kernel's killer deals with it. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + 2 * HOLD),
 			OOMHOOK_V_FALLBACK_EXPIRED);
 	oomhook_sm_fallback(&sm, T0 + 2 * HOLD, HOLD);
 	/* Once it is gone, decisions resume. */
 	oomhook_sm_exited(&sm, sm.gen);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 3 * HOLD, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + 3 * HOLD),
 			OOMHOOK_V_RUN);
 }
 
@@ -134,11 +140,11 @@ static void sm_stuck_span(struct kunit *test)
 	struct oomhook_sm sm;
 
 	victim_in_flight(&sm, false);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + HOLD),
 			OOMHOOK_V_FALLBACK_EXPIRED);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, span - 1, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, span - 1),
 			OOMHOOK_V_FALLBACK_EXPIRED);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, span, HOLD), OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, span), OOMHOOK_V_RUN);
 }
 
 static void sm_hold_expires_while_running(struct kunit *test)
@@ -146,9 +152,9 @@ static void sm_hold_expires_while_running(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	commit_land(&sm, T0);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + HOLD),
 			OOMHOOK_V_FALLBACK_EXPIRED);
 	/* Finishing after the hold ran out leaves nothing to hold for. */
 	oomhook_sm_done(&sm, T0 + HOLD + 1, true, true, false, HOLD);
@@ -160,10 +166,10 @@ static void sm_abandon(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	KUNIT_EXPECT_TRUE(test, oomhook_sm_abandon(&sm));
 	/* Later OOMs do not wait on it again. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + MS(1)),
 			OOMHOOK_V_FALLBACK_BUSY);
 	/* And it may not act. */
 	KUNIT_EXPECT_FALSE(test, oomhook_sm_commit(&sm));
@@ -176,11 +182,11 @@ static void sm_abandon_after_commit(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	commit_land(&sm, T0);
 	/* Too late to abandon: the kill is on its way, the caller holds. */
 	KUNIT_EXPECT_FALSE(test, oomhook_sm_abandon(&sm));
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + MS(1)),
 			OOMHOOK_V_HOLD);
 }
 
@@ -191,17 +197,17 @@ static void sm_hold_starts_when_landed(struct kunit *test)
 	u64 land = T0 + MS(2500);
 
 	oomhook_sm_init(&sm);
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	KUNIT_EXPECT_TRUE(test, oomhook_sm_commit(&sm));
 	/* Later than a hold from the commit would have lasted: still waiting. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD + MS(1), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + HOLD + MS(1)),
 			OOMHOOK_V_WAIT);
 	oomhook_sm_landed(&sm, land, HOLD);
 	oomhook_sm_done(&sm, land + MS(1), true, true, false, HOLD);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_HOLDING);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, land + HOLD - 1, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, land + HOLD - 1),
 			OOMHOOK_V_HOLD);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, land + HOLD, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, land + HOLD),
 			OOMHOOK_V_FALLBACK_EXPIRED);
 }
 
@@ -211,10 +217,10 @@ static void sm_land_needs_commit(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	oomhook_sm_landed(&sm, T0, HOLD);
 	KUNIT_EXPECT_FALSE(test, sm.landed);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 1, HOLD), OOMHOOK_V_WAIT);
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + 1), OOMHOOK_V_WAIT);
 }
 
 static void sm_uncommit(struct kunit *test)
@@ -222,11 +228,11 @@ static void sm_uncommit(struct kunit *test)
 	struct oomhook_sm sm;
 
 	oomhook_sm_init(&sm);
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	commit_land(&sm, T0);
 	/* The kill write failed: nothing to hold for. */
 	oomhook_sm_uncommit(&sm);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(1), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + MS(1)),
 			OOMHOOK_V_WAIT);
 	oomhook_sm_done(&sm, T0 + MS(2), false, false, false, HOLD);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
@@ -291,7 +297,7 @@ static void sm_psi_cooldown(struct kunit *test)
 			OOMHOOK_V_RUN);
 	/* A global OOM ignores the cooldown. */
 	oomhook_sm_done(&sm, T0 + MS(20000), true, false, false, HOLD);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + MS(20001), HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + MS(20001)),
 			OOMHOOK_V_RUN);
 }
 
@@ -344,7 +350,7 @@ static void sm_progress_extends_hold(struct kunit *test)
 	u64 gen;
 
 	oomhook_sm_init(&sm);
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	commit_land(&sm, T0);
 	gen = sm.gen;
 	/* Progress while still running counts too. */
@@ -354,12 +360,12 @@ static void sm_progress_extends_hold(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, oomhook_sm_progress(&sm, gen, T0 + HOLD - 1,
 						    HOLD));
 	/* Past the hold from the kill, within the hold from the progress. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 2, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + 2 * HOLD - 2),
 			OOMHOOK_V_HOLD);
 	KUNIT_EXPECT_EQ(test, oomhook_sm_psi(&sm, T0 + 2 * HOLD - 2, 0, HOLD, false),
 			OOMHOOK_V_SUPPRESS_BUSY);
 	/* No progress for a whole hold: the kernel's killer acts. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * HOLD - 1, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + 2 * HOLD - 1),
 			OOMHOOK_V_FALLBACK_EXPIRED);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_IDLE);
 	/* And progress after that is too late. */
@@ -377,11 +383,11 @@ static void sm_progress_span(struct kunit *test)
 	victim_in_flight(&sm, false);
 	for (t = T0 + MS(100); t < span; t += MS(100)) {
 		oomhook_sm_progress(&sm, sm.gen, t, HOLD);
-		KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, HOLD),
+		KUNIT_EXPECT_EQ(test, oom_at(&sm, t),
 				OOMHOOK_V_HOLD);
 	}
 	KUNIT_EXPECT_FALSE(test, oomhook_sm_progress(&sm, sm.gen, span, HOLD));
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, span, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, span),
 			OOMHOOK_V_FALLBACK_EXPIRED);
 }
 
@@ -392,14 +398,14 @@ static void sm_progress_other(struct kunit *test)
 
 	oomhook_sm_init(&sm);
 	KUNIT_EXPECT_FALSE(test, oomhook_sm_progress(&sm, 0, T0, HOLD));
-	oomhook_sm_oom(&sm, T0, HOLD);
+	oom_at(&sm, T0);
 	/* Running, nothing landed yet. */
 	KUNIT_EXPECT_FALSE(test, oomhook_sm_progress(&sm, sm.gen, T0, HOLD));
 	commit_land(&sm, T0);
 	oomhook_sm_done(&sm, T0 + 1, true, true, false, HOLD);
 	KUNIT_EXPECT_FALSE(test, oomhook_sm_progress(&sm, sm.gen - 1,
 						     T0 + HOLD - 1, HOLD));
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + HOLD),
 			OOMHOOK_V_FALLBACK_EXPIRED);
 }
 
@@ -416,7 +422,7 @@ static void sm_psi_keeps_hold_expiry(struct kunit *test)
 	KUNIT_EXPECT_NE(test, oomhook_sm_psi(&sm, T0 + HOLD, COOLDOWN, HOLD, false),
 			OOMHOOK_V_RUN);
 	KUNIT_EXPECT_EQ(test, sm.state, OOMHOOK_SM_HOLDING);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + HOLD + 1, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, T0 + HOLD + 1),
 			OOMHOOK_V_FALLBACK_EXPIRED);
 }
 
@@ -428,17 +434,17 @@ static void sm_releases_that_do_not_help(struct kunit *test)
 
 	oomhook_sm_init(&sm);
 	for (i = 0; i < OOMHOOK_RELEASE_STREAK_MAX; i++) {
-		KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, HOLD), OOMHOOK_V_RUN);
+		KUNIT_EXPECT_EQ(test, oom_at(&sm, t), OOMHOOK_V_RUN);
 		oomhook_sm_done(&sm, t + MS(1), true, false, true, HOLD);
 		t += MS(10);
 	}
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, HOLD),
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, t),
 			OOMHOOK_V_RUN_NO_RELEASE);
 	/* That decision runs: later OOMs wait for it. */
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t + 1, HOLD), OOMHOOK_V_WAIT);
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, t + 1), OOMHOOK_V_WAIT);
 	/* It released nothing (releases did not count): the streak starts over. */
 	oomhook_sm_done(&sm, t + 2, false, false, false, HOLD);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t + 3, HOLD), OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, t + 3), OOMHOOK_V_RUN);
 }
 
 /*
@@ -503,6 +509,47 @@ static void sm_low_releases_that_do_not_help(struct kunit *test)
 	pressure_without_streak(test, false, MS(10));
 }
 
+/*
+ * A writer killed at T0 left its files holding the memory: an OOM within
+ * the cooldown runs the releasing policies first, one after it does not,
+ * and neither does one with no such policy in the chain.  The streak of
+ * releases that do not help still comes first.
+ */
+static void sm_oom_release_first(struct kunit *test)
+{
+	struct oomhook_sm sm;
+	u64 t = T0 + 2;
+	int i;
+
+	victim_in_flight(&sm, false);
+	oomhook_sm_exited(&sm, sm.gen);
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, t), OOMHOOK_V_RUN);
+	oomhook_sm_done(&sm, t, false, false, false, HOLD);
+	for (i = 0; i < OOMHOOK_RELEASE_STREAK_MAX; i++, t += MS(1)) {
+		KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, COOLDOWN, HOLD,
+						     true),
+				OOMHOOK_V_RUN_RELEASE_FIRST);
+		KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, COOLDOWN, HOLD,
+						     true),
+				OOMHOOK_V_WAIT);
+		/* A release alone does not start the cooldown again. */
+		oomhook_sm_done(&sm, t, false, false, true, HOLD);
+	}
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, COOLDOWN, HOLD, true),
+			OOMHOOK_V_RUN_NO_RELEASE);
+	oomhook_sm_done(&sm, t, false, false, false, HOLD);
+	/* The cooldown after the kill at T0 + 1 is over. */
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 1 + COOLDOWN, COOLDOWN,
+					     HOLD, true),
+			OOMHOOK_V_RUN);
+	oomhook_sm_done(&sm, T0 + 1 + COOLDOWN, false, false, false, HOLD);
+	/* The kernel's kill is an action too (past its deferral). */
+	oomhook_sm_fallback(&sm, T0 + 2 * COOLDOWN, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, T0 + 2 * COOLDOWN + HOLD,
+					     COOLDOWN, HOLD, true),
+			OOMHOOK_V_RUN_RELEASE_FIRST);
+}
+
 static void sm_releases_spread_out(struct kunit *test)
 {
 	struct oomhook_sm sm;
@@ -511,21 +558,21 @@ static void sm_releases_spread_out(struct kunit *test)
 
 	oomhook_sm_init(&sm);
 	for (i = 0; i < 2 * OOMHOOK_RELEASE_STREAK_MAX; i++) {
-		KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t, HOLD), OOMHOOK_V_RUN);
+		KUNIT_EXPECT_EQ(test, oom_at(&sm, t), OOMHOOK_V_RUN);
 		oomhook_sm_done(&sm, t, true, false, true, HOLD);
 		t += HOLD;
 	}
 	/* And a kill resets a streak. */
-	oomhook_sm_oom(&sm, t, HOLD);
+	oom_at(&sm, t);
 	oomhook_sm_done(&sm, t, true, false, true, HOLD);
-	oomhook_sm_oom(&sm, t + 1, HOLD);
+	oom_at(&sm, t + 1);
 	oomhook_sm_done(&sm, t + 2, true, false, true, HOLD);
-	oomhook_sm_oom(&sm, t + 3, HOLD);
+	oom_at(&sm, t + 3);
 	commit_land(&sm, t + 3);
 	oomhook_sm_done(&sm, t + 4, true, true, false, HOLD);
 	oomhook_sm_exited(&sm, sm.gen);
 	KUNIT_EXPECT_EQ(test, sm.releases, 0);
-	KUNIT_EXPECT_EQ(test, oomhook_sm_oom(&sm, t + 5, HOLD), OOMHOOK_V_RUN);
+	KUNIT_EXPECT_EQ(test, oom_at(&sm, t + 5), OOMHOOK_V_RUN);
 }
 
 static struct kunit_case oomhook_sm_cases[] = {
@@ -551,6 +598,7 @@ static struct kunit_case oomhook_sm_cases[] = {
 	KUNIT_CASE(sm_progress_other),
 	KUNIT_CASE(sm_releases_that_do_not_help),
 	KUNIT_CASE(sm_low_releases_that_do_not_help),
+	KUNIT_CASE(sm_oom_release_first),
 	KUNIT_CASE(sm_releases_spread_out),
 	{}
 };

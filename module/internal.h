@@ -93,6 +93,10 @@ enum oomhook_sm_state {
  * @OOMHOOK_V_RUN_RELEASE_ONLY: the cooldown holds decisions back, but
  *	memory is still low: start a decision in which only the policies that
  *	release memory without touching a task run (low only).
+ * @OOMHOOK_V_RUN_RELEASE_FIRST: within the cooldown after an action, with
+ *	a policy in the chain that releases memory without touching a task:
+ *	start a decision that runs those policies first, and the rest of the
+ *	chain only if they did not free enough (OOM only).
  * @OOMHOOK_V_SUPPRESS_BUSY: a decision or a victim is in flight (PSI only).
  * @OOMHOOK_V_SUPPRESS_COOLDOWN: too soon after the last action (PSI only).
  */
@@ -105,6 +109,7 @@ enum oomhook_verdict {
 	OOMHOOK_V_FALLBACK_EXPIRED,
 	OOMHOOK_V_RUN_NO_RELEASE,
 	OOMHOOK_V_RUN_RELEASE_ONLY,
+	OOMHOOK_V_RUN_RELEASE_FIRST,
 	OOMHOOK_V_SUPPRESS_BUSY,
 	OOMHOOK_V_SUPPRESS_COOLDOWN,
 };
@@ -164,7 +169,8 @@ struct oomhook_sm {
 
 void oomhook_sm_init(struct oomhook_sm *sm);
 enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
-				    u64 hold_ns);
+				    u64 cooldown_ns, u64 hold_ns,
+				    bool release_first);
 enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 				    u64 cooldown_ns, u64 hold_ns,
 				    bool release_only);
@@ -494,6 +500,7 @@ enum oomhook_stat {
 	OOMHOOK_STAT_LOW_ARMED,
 	OOMHOOK_STAT_LOW_SAMPLES,
 	OOMHOOK_STAT_LOW_RELEASE_ONLY,
+	OOMHOOK_STAT_OOM_RELEASE_FIRST,
 	OOMHOOK_NR_STATS,
 };
 

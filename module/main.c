@@ -83,9 +83,14 @@ struct workqueue_struct *oomhook_wq;
  * @kills: kills made through oomhook_kill_cgroup() in this decision.
  * @landed_ns: when the kill landed.
  * @no_release: a decision without releases (OOMHOOK_V_RUN_NO_RELEASE).
- * @release_only: a decision of releases only (OOMHOOK_V_RUN_RELEASE_ONLY):
- *	only the policies flagged %OOMHOOK_POLICY_RELEASES run, and no kill
- *	is committed.
+ * @release_only: a decision of releases only (OOMHOOK_V_RUN_RELEASE_ONLY),
+ *	or the first pass of a decision that releases first: only the
+ *	policies flagged %OOMHOOK_POLICY_RELEASES run, and no kill is
+ *	committed.
+ * @release_first: a decision that releases first (OOMHOOK_V_RUN_RELEASE_FIRST)
+ *	whose first pass is not over: if it frees too little, the chain runs
+ *	again from the start, without the policies that released.
+ * @released_first: that second pass: they are skipped.
  * @pins: cgroups referenced for the decision; dropped when it ends.
  * @nr_pins: how many.
  * @last_gen: (under oomhook_sm_lock) the last decision that finished.
@@ -116,6 +121,8 @@ struct oomhook_run {
 	u64 landed_ns;
 	bool no_release;
 	bool release_only;
+	bool release_first;
+	bool released_first;
 	struct cgroup *pins[OOMHOOK_RUN_PINS];
 	unsigned int nr_pins;
 
@@ -193,7 +200,7 @@ static void run_unpin(struct oomhook_run *run)
 
 /*
  * Called with oomhook_sm_lock held, right after the machine said RUN,
- * RUN_NO_RELEASE or RUN_RELEASE_ONLY (@verdict).  @scope is pinned for the
+ * RUN_NO_RELEASE, RUN_RELEASE_ONLY or RUN_RELEASE_FIRST (@verdict).  @scope is pinned for the
  * decision.
  */
 static void run_start_locked(enum oomhook_source source, const char *trigger,
@@ -204,7 +211,10 @@ static void run_start_locked(enum oomhook_source source, const char *trigger,
 
 	lockdep_assert_held(&oomhook_sm_lock);
 	run->no_release = verdict == OOMHOOK_V_RUN_NO_RELEASE;
-	run->release_only = verdict == OOMHOOK_V_RUN_RELEASE_ONLY;
+	run->release_first = verdict == OOMHOOK_V_RUN_RELEASE_FIRST;
+	run->release_only = verdict == OOMHOOK_V_RUN_RELEASE_ONLY ||
+			    run->release_first;
+	run->released_first = false;
 	run->ev.source = source;
 	strscpy(run->ev.scope, scope, sizeof(run->ev.scope));
 	run->ev.scope_cgrp = scope_cgrp;
@@ -233,6 +243,8 @@ static void run_start_locked(enum oomhook_source source, const char *trigger,
 	oomhook_count(OOMHOOK_STAT_RUNS);
 	if (run->no_release)
 		oomhook_count(OOMHOOK_STAT_RUNS_NO_RELEASE);
+	if (run->release_first)
+		oomhook_count(OOMHOOK_STAT_OOM_RELEASE_FIRST);
 }
 
 /**
@@ -361,10 +373,15 @@ static void run_note_release(struct oomhook_run *run,
 		oomhook_policy_ok(policy);
 }
 
-/* A policy whose releases within hold_ms did not stop the OOMs. */
+/*
+ * A policy whose releases within hold_ms did not stop the OOMs, or one
+ * that released in the first pass of this decision.
+ */
 static bool run_skips(const struct oomhook_run *run,
 		      const struct oomhook_policy *policy)
 {
+	if (run->released_first && (policy->flags & OOMHOOK_POLICY_RELEASES))
+		return true;
 	return run->no_release && policy->releases &&
 	       ktime_get_ns() - policy->last_release_ns <
 			ms_to_ns(&oomhook_hold_ms);
@@ -693,7 +710,9 @@ static bool oom_wait_worker(struct oomhook_run *run, u64 deadline,
  * Drive the decision this OOM started: policies flagged atomic are called
  * right here, the way the kernel's own killer decides; each run of other
  * policies goes to the worker, and the notifier waits for it, up to the
- * deadline.  Returns the pages to report.
+ * deadline.  A decision that releases first walks the chain twice: its
+ * releasing policies alone, then, if they freed too little, the others.
+ * Returns the pages to report.
  */
 static unsigned long oom_drive(struct oomhook_run *run, u64 deadline)
 {
@@ -703,6 +722,7 @@ static unsigned long oom_drive(struct oomhook_run *run, u64 deadline)
 
 	run->chain = oomhook_chain_get();
 	chain = run->chain;
+again:
 	while (chain && run->next < chain->nr && !run->stop) {
 		if (chain->policy[run->next]->flags & OOMHOOK_POLICY_ATOMIC) {
 			run->ev.atomic = true;
@@ -721,6 +741,14 @@ static unsigned long oom_drive(struct oomhook_run *run, u64 deadline)
 		queue_work(oomhook_wq, &run->work);
 		if (!oom_wait_worker(run, deadline, &pages))
 			return pages;
+	}
+	if (run->release_first && !run->stop) {
+		/* The worker is done with the first pass: nobody reads these. */
+		run->release_first = false;
+		run->release_only = false;
+		run->released_first = true;
+		run->next = 0;
+		goto again;
 	}
 	run->ev.atomic = false;
 	run_finish(run);
@@ -769,6 +797,7 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 	u64 now = ktime_get_ns();
 	u64 deadline = now + ms_to_ns(&oomhook_budget_ms);
 	unsigned long pages = 0;
+	bool release_first;
 	u64 gen;
 
 	oomhook_count(OOMHOOK_STAT_TRIGGERS_OOM);
@@ -790,9 +819,13 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 	 * one still freeing memory gets more time.
 	 */
 	oomhook_track_update(now);
+	release_first = oomhook_chain_releases();
 	spin_lock(&oomhook_sm_lock);
-	verdict = oomhook_sm_oom(&oomhook_sm, now, ms_to_ns(&oomhook_hold_ms));
-	if (verdict == OOMHOOK_V_RUN || verdict == OOMHOOK_V_RUN_NO_RELEASE)
+	verdict = oomhook_sm_oom(&oomhook_sm, now,
+				 ms_to_ns(&oomhook_cooldown_ms),
+				 ms_to_ns(&oomhook_hold_ms), release_first);
+	if (verdict == OOMHOOK_V_RUN || verdict == OOMHOOK_V_RUN_NO_RELEASE ||
+	    verdict == OOMHOOK_V_RUN_RELEASE_FIRST)
 		run_start_locked(OOMHOOK_SRC_OOM, "oom", "/",
 				 &cgrp_dfl_root.cgrp, now, verdict);
 	gen = oomhook_sm.gen;
@@ -801,6 +834,7 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 	switch (verdict) {
 	case OOMHOOK_V_RUN:
 	case OOMHOOK_V_RUN_NO_RELEASE:
+	case OOMHOOK_V_RUN_RELEASE_FIRST:
 		pages = oom_drive(&oomhook_run, deadline);
 		break;
 	case OOMHOOK_V_WAIT:

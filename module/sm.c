@@ -39,6 +39,13 @@
  * kernel's killer.  A policy reporting memory it did not free cannot keep
  * the allocator retrying forever.
  *
+ * An OOM within the cooldown after an action, with a policy in the chain
+ * that releases memory without touching a task, runs those policies first
+ * (OOMHOOK_V_RUN_RELEASE_FIRST), then the rest of the chain if they freed
+ * too little: a writer killed by the last decision may have left its files
+ * holding the memory, and a bystander must not die for them.  The
+ * release, as any, counts towards the streak above.
+ *
  * PSI events never wait: they are suppressed while anything is in flight
  * and during the cooldown after an action, so that one pressure episode
  * yields one action.  Memory that stays low through the cooldown is the
@@ -96,13 +103,22 @@ static bool sm_holding(const struct oomhook_sm *sm, u64 now)
  * oomhook_sm_oom() - a global OOM happened
  * @sm: the machine.
  * @now: current time, ns.
+ * @cooldown_ns: how long after an action releases come first.
  * @hold_ns: how long an action may take to show its effect.
+ * @release_first: the chain has a policy that releases memory without
+ *	touching a task.
  *
- * Return: OOMHOOK_V_RUN or _RUN_NO_RELEASE (a decision starts), _WAIT,
- * _HOLD, _DEFER, _FALLBACK_BUSY or _FALLBACK_EXPIRED.
+ * An OOM within @cooldown_ns of the last action, with @release_first,
+ * starts a decision that runs the releasing policies first: the last kill
+ * did not bring memory back, and what holds it may be what they free (the
+ * files of a writer just killed), so no task dies for it while they can.
+ *
+ * Return: OOMHOOK_V_RUN, _RUN_NO_RELEASE or _RUN_RELEASE_FIRST (a decision
+ * starts), _WAIT, _HOLD, _DEFER, _FALLBACK_BUSY or _FALLBACK_EXPIRED.
  */
 enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
-				    u64 hold_ns)
+				    u64 cooldown_ns, u64 hold_ns,
+				    bool release_first)
 {
 	switch (sm->state) {
 	case OOMHOOK_SM_RUNNING:
@@ -130,6 +146,9 @@ enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 			return OOMHOOK_V_RUN_NO_RELEASE;
 		}
 		sm_start(sm);
+		if (release_first && sm->acted &&
+		    now - sm->last_action_ns < cooldown_ns)
+			return OOMHOOK_V_RUN_RELEASE_FIRST;
 		return OOMHOOK_V_RUN;
 	}
 }

@@ -8,7 +8,9 @@
 #    directory are left alone (q_tmpfs_safe frees a mapped file with
 #    free_in_use=1).  Phase 2:
 #    "tmpfs,memcg" with lru order, truncate-only mode and scan_max 2 frees
-#    the older file, then the newer, then memcg kills.
+#    the older file, then the newer, then memcg kills.  Releases first:
+#    "memcg,tmpfs", within the cooldown after memcg's kill, frees the files
+#    at the next OOM rather than killing another cgroup.
 # mem: 320
 # timeout: 600
 
@@ -149,6 +151,50 @@ check "the plan is recorded" event_has "policy=tmpfs" "action=dry-run" "victim=/
 check "the file is untouched" eq "$(stat -c %s /tmp/p2/dry)" 4194304
 check "the kernel's killer acted" ge "$(($(kernel_kills) - kills0))" 1
 put $OH/dry_run 0
+
+# ---- releases first within the cooldown ---------------------------------------
+# memcg alone kills a leak at the OOM; then, with "memcg,tmpfs" and within
+# the cooldown, an OOM in another cgroup that needs memory only the cache
+# can give back runs tmpfs first: the files go, and memcg, first in the
+# chain, kills nobody for memory they hold (u_low saw the service killed
+# 46 ms after a writer whose files held the memory).
+sleep 6		# past the kernel's kill of the dry run (hold_ms)
+mkdir /tmp/p3
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	dd if=/dev/zero of=/tmp/p3/f$i bs=1M count=8 2>/dev/null
+done
+check "reconfigure: /tmp/p3, delete, 64 MB an event" \
+	sh -c "echo clear > $D/dirs && echo 'add /tmp/p3' > $D/dirs &&
+	echo delete > $D/mode && echo 4096 > $D/scan_max &&
+	echo 64 > $D/min_free_mb"
+must "cooldown_ms 60000" put $OH/cooldown_ms 60000
+must "memcg alone" put $OH/policy memcg
+must "memcg active" wait_policy memcg
+kills0=$(stat_of kills) kk0=$(kernel_kills) rf0=$(stat_of oom_release_first)
+spawn L hog
+leaker=$LASTPID
+must "memcg kills the leak" wait_until 120 dead "$leaker"
+wait_until 10 emptied L
+check "one kill" eq "$(stat_of kills)" $((kills0 + 1))
+must "memcg,tmpfs" put $OH/policy memcg,tmpfs
+must "memcg,tmpfs active" wait_policy memcg,tmpfs
+cg_new N
+avail=$(mem_free_mb)
+say "MemAvailable ${avail} MB; /tmp/p3 holds $(du -sm /tmp/p3 | cut -f1) MB; N wants $((avail + 16)) MB"
+spawn N hog -s $((avail + 16)) -H -r /run/n.ready
+needy=$LASTPID
+check "N gets its memory" wait_until 120 ready /run/n.ready
+say "events: $(tail -n 3 $OH/events | tr '\n' ';')"
+check "N lives" alive "$needy"
+check "tmpfs freed the files at the OOM" \
+	event_has "trigger=oom" "policy=tmpfs" "action=freed" "/tmp/p3:"
+check "releases first, within the cooldown" \
+	ge "$(stat_of oom_release_first)" $((rf0 + 1))
+check "no other kill" eq "$(stat_of kills)" $((kills0 + 1))
+check "nor by the kernel's killer" eq "$(kernel_kills)" "$kk0"
+kill "$needy"
+wait_until 10 dead "$needy"
+put $OH/cooldown_ms 10000
 
 # ---- unload ---------------------------------------------------------------------
 check "opt in a mount's root" put $D/dirs "add /tmp/cache/nested"
