@@ -6,7 +6,8 @@
  * the threshold, or falling fast, does not wait for, the action repeated only after as long
  * again, the sampler that
  * stays armed under the arming level and stops a while after memory came
- * back, the switch, and /proc/meminfo's parser.
+ * back, the switch, what a victim left that is worth releasing, and
+ * /proc/meminfo's parser.
  */
 #include <kunit/test.h>
 #include <linux/time64.h>
@@ -258,6 +259,32 @@ static void low_wanted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, oomhook_low_wanted(&cfg, &s, 2), (u64)PAGE_SIZE);
 }
 
+/*
+ * A victim that left its files behind: released while memory is under the
+ * release level (25%), if what it left is at least the threshold (5%).
+ */
+static void low_leftover(struct kunit *test)
+{
+	struct oomhook_low_sample s = at(14, 0);
+	struct oomhook_low_cfg off = cfg;
+	unsigned long five = TOTAL * 5 / 100;
+
+	KUNIT_EXPECT_TRUE(test, oomhook_low_leftover_acts(&cfg, &s, five));
+	KUNIT_EXPECT_FALSE(test, oomhook_low_leftover_acts(&cfg, &s, five - 1));
+	/* Over the release level, it stays. */
+	s = at(25, 0);
+	KUNIT_EXPECT_FALSE(test, oomhook_low_leftover_acts(&cfg, &s, TOTAL / 2));
+	s = at(24, 0);
+	KUNIT_EXPECT_TRUE(test, oomhook_low_leftover_acts(&cfg, &s, TOTAL / 2));
+	/* Swap still free: memory is not low by the rule. */
+	s = at(3, 50);
+	KUNIT_EXPECT_FALSE(test, oomhook_low_leftover_acts(&cfg, &s, TOTAL / 2));
+	s.swap_total = 0;
+	KUNIT_EXPECT_TRUE(test, oomhook_low_leftover_acts(&cfg, &s, TOTAL / 2));
+	off.mem_pct = 0;
+	KUNIT_EXPECT_FALSE(test, oomhook_low_leftover_acts(&off, &s, TOTAL / 2));
+}
+
 static void low_meminfo(struct kunit *test)
 {
 	const char *text = "MemTotal:         493876 kB\n"
@@ -289,6 +316,7 @@ static struct kunit_case oomhook_low_cases[] = {
 	KUNIT_CASE(low_disarms_after_recovery),
 	KUNIT_CASE(low_switched_off),
 	KUNIT_CASE(low_wanted),
+	KUNIT_CASE(low_leftover),
 	KUNIT_CASE(low_meminfo),
 	{}
 };

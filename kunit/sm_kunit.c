@@ -550,6 +550,33 @@ static void sm_oom_release_first(struct kunit *test)
 			OOMHOOK_V_RUN_RELEASE_FIRST);
 }
 
+/*
+ * What a victim left behind is released only: while it is in flight
+ * nothing starts, and after, whatever the cooldown, a decision of releases
+ * only, never one that may kill.
+ */
+static void sm_release_after_exit(struct kunit *test)
+{
+	struct oomhook_sm sm;
+
+	victim_in_flight(&sm, true);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_release(&sm, T0 + 2),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	oomhook_sm_exited(&sm, sm.gen);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_release(&sm, T0 + 2),
+			OOMHOOK_V_RUN_RELEASE_ONLY);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_release(&sm, T0 + 3),
+			OOMHOOK_V_SUPPRESS_BUSY);
+	oomhook_sm_done(&sm, T0 + 4, false, false, true, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_release(&sm, T0 + 2 * COOLDOWN),
+			OOMHOOK_V_RUN_RELEASE_ONLY);
+	oomhook_sm_done(&sm, T0 + 2 * COOLDOWN, false, false, false, HOLD);
+	/* Nor after the kernel's kill, while its victim may be exiting. */
+	oomhook_sm_fallback(&sm, T0 + 3 * COOLDOWN, HOLD);
+	KUNIT_EXPECT_EQ(test, oomhook_sm_release(&sm, T0 + 3 * COOLDOWN + 1),
+			OOMHOOK_V_SUPPRESS_BUSY);
+}
+
 static void sm_releases_spread_out(struct kunit *test)
 {
 	struct oomhook_sm sm;
@@ -599,6 +626,7 @@ static struct kunit_case oomhook_sm_cases[] = {
 	KUNIT_CASE(sm_releases_that_do_not_help),
 	KUNIT_CASE(sm_low_releases_that_do_not_help),
 	KUNIT_CASE(sm_oom_release_first),
+	KUNIT_CASE(sm_release_after_exit),
 	KUNIT_CASE(sm_releases_spread_out),
 	{}
 };

@@ -89,16 +89,37 @@ static void report_exit(u64 seq, u64 exit_ms)
 	pr_debug("seq=%llu victim exited after %llu ms\n", seq, exit_ms);
 }
 
+/* Memory and swap charged to @cgrp, pages; 0 without the controller. */
+static unsigned long tracker_usage(struct cgroup *cgrp)
+{
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg;
+	unsigned long pages = 0;
+
+	rcu_read_lock();
+	css = rcu_dereference(cgrp->subsys[memory_cgrp_id]);
+	if (css) {
+		memcg = mem_cgroup_from_css(css);
+		pages = page_counter_read(&memcg->memory) +
+			page_counter_read(&memcg->swap);
+	}
+	rcu_read_unlock();
+	return pages;
+}
+
 /*
  * The victim of decision @gen emptied: tell the state machine and the
  * record.  Any context.
  */
 static void tracker_exited(struct oomhook_tracker *t, u64 gen)
 {
+	struct cgroup *cgrp;
+	unsigned long left;
 	u64 seq, exit_ms;
 
 	spin_lock(&t->lock);
-	if (t->gen != gen || t->exited || !rcu_access_pointer(t->cgrp)) {
+	cgrp = rcu_dereference_protected(t->cgrp, lockdep_is_held(&t->lock));
+	if (t->gen != gen || t->exited || !cgrp) {
 		spin_unlock(&t->lock);
 		return;
 	}
@@ -106,9 +127,11 @@ static void tracker_exited(struct oomhook_tracker *t, u64 gen)
 	t->exit_ns = ktime_get_ns();
 	seq = t->seq;
 	exit_ms = div_u64(t->exit_ns - t->kill_ns, NSEC_PER_MSEC);
+	/* What its tasks did not take with them: files, shared memory. */
+	left = tracker_usage(cgrp);
 	spin_unlock(&t->lock);
 
-	oomhook_victim_exited(gen);
+	oomhook_victim_exited(gen, left);
 	if (seq)
 		report_exit(seq, exit_ms);
 }
@@ -174,24 +197,6 @@ static void tracker_arm_workfn(struct work_struct *work)
 		queue_work(oomhook_wq, &t->watch.work);
 out:
 	memalloc_noreclaim_restore(noreclaim);
-}
-
-/* Memory and swap charged to @cgrp, pages; 0 without the controller. */
-static unsigned long tracker_usage(struct cgroup *cgrp)
-{
-	struct cgroup_subsys_state *css;
-	struct mem_cgroup *memcg;
-	unsigned long pages = 0;
-
-	rcu_read_lock();
-	css = rcu_dereference(cgrp->subsys[memory_cgrp_id]);
-	if (css) {
-		memcg = mem_cgroup_from_css(css);
-		pages = page_counter_read(&memcg->memory) +
-			page_counter_read(&memcg->swap);
-	}
-	rcu_read_unlock();
-	return pages;
 }
 
 /* Drop the tracked victim; the caller holds t->lock. */

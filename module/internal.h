@@ -174,6 +174,7 @@ enum oomhook_verdict oomhook_sm_oom(struct oomhook_sm *sm, u64 now,
 enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 				    u64 cooldown_ns, u64 hold_ns,
 				    bool release_only);
+enum oomhook_verdict oomhook_sm_release(struct oomhook_sm *sm, u64 now);
 bool oomhook_sm_commit(struct oomhook_sm *sm);
 void oomhook_sm_landed(struct oomhook_sm *sm, u64 now, u64 hold_ns);
 bool oomhook_sm_progress(struct oomhook_sm *sm, u64 gen, u64 now,
@@ -367,8 +368,13 @@ enum oomhook_low_step oomhook_low_step(struct oomhook_low *st,
 				       u64 now, u64 *next_ns);
 void oomhook_low_rung(void);
 void oomhook_low_init(void);
+bool oomhook_low_leftover_acts(const struct oomhook_low_cfg *cfg,
+			       const struct oomhook_low_sample *s,
+			       unsigned long left);
+void oomhook_low_leftover(unsigned long left);
 void oomhook_low_exit(void);
 bool oomhook_low_fired(u64 fired_ns, u64 wanted, u64 wanted_release);
+bool oomhook_low_release(u64 fired_ns, u64 wanted);
 
 /* ---- events ring and counters (events.c) ------------------------------- */
 
@@ -501,6 +507,7 @@ enum oomhook_stat {
 	OOMHOOK_STAT_LOW_SAMPLES,
 	OOMHOOK_STAT_LOW_RELEASE_ONLY,
 	OOMHOOK_STAT_OOM_RELEASE_FIRST,
+	OOMHOOK_STAT_LOW_LEFTOVER,
 	OOMHOOK_NR_STATS,
 };
 
@@ -605,7 +612,7 @@ void oomhook_run_landed(const struct oomhook_event *ev);
 void oomhook_run_uncommit(const struct oomhook_event *ev);
 int oomhook_run_pin(const struct oomhook_event *ev, struct cgroup *cgrp);
 u64 oomhook_run_gen(const struct oomhook_event *ev);
-void oomhook_victim_exited(u64 gen);
+void oomhook_victim_exited(u64 gen, unsigned long left);
 void oomhook_victim_progress(u64 gen, u64 now);
 void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now);
 void oomhook_track_set_seq(u64 gen, u64 seq);

@@ -28,6 +28,14 @@
  * without touching a task (tmpfs) keeps releasing, after a kill too.  The
  * first low_ms of each decision start again after each action.
  *
+ * A victim that exits leaving memory charged to its cgroup (its files in a
+ * tmpfs, shared memory), at least low_mem_pct of MemTotal, while available
+ * memory is under the release level (five times low_mem_pct) and swap is
+ * low, gets one more look: a decision of releases only, whatever the
+ * cooldown, that asks for memory back to that level.  The kill did not
+ * bring memory back, because of what the victim left; nothing calls for a
+ * second kill, and below the threshold the sampler would act anyway.
+ *
  * The total swap space is not exported; it is read from /proc/meminfo,
  * opened at load, by the sampler each time it is armed (the file keeps its
  * buffer, so that read allocates nothing).  The ring uses the value last
@@ -172,6 +180,33 @@ u64 oomhook_low_wanted(const struct oomhook_low_cfg *cfg,
 EXPORT_SYMBOL_IF_KUNIT(oomhook_low_wanted);
 
 /**
+ * oomhook_low_leftover_acts() - whether what a victim left is worth a release
+ * @cfg: the thresholds.
+ * @s: the counters.
+ * @left: pages still charged to the victim's cgroup after it exited.
+ *
+ * Return: true when the trigger is on, @left is at least low_mem_pct of
+ * memory, available memory is under the release level and swap is low as
+ * the rule has it.
+ */
+bool oomhook_low_leftover_acts(const struct oomhook_low_cfg *cfg,
+			       const struct oomhook_low_sample *s,
+			       unsigned long left)
+{
+	unsigned int pct = cfg->mem_pct;
+
+	if (!pct || under_pct(left, s->total, pct))
+		return false;
+	if (!under_pct(s->avail, s->total,
+		       min_t(unsigned int, PCT,
+			     pct * OOMHOOK_LOW_RELEASE_FACTOR)))
+		return false;
+	return !s->swap_total || cfg->swap_pct >= PCT ||
+	       under_pct(s->swap_free, s->swap_total, cfg->swap_pct);
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_low_leftover_acts);
+
+/**
  * oomhook_low_step() - one look at the counters by the sampler
  * @st: the sampler's state.
  * @cfg: the thresholds and the duration.
@@ -292,6 +327,9 @@ static const char * const oomhook_low_why[] = {
 
 static struct oomhook_low oomhook_low_state;	/* the sampler's own */
 static struct delayed_work oomhook_low_work;
+static struct work_struct oomhook_low_left_work;
+/* Pages the last victim left charged, for oomhook_low_left_work. */
+static atomic_long_t oomhook_low_left = ATOMIC_LONG_INIT(0);
 static struct file *oomhook_meminfo;
 static char oomhook_meminfo_buf[OOMHOOK_MEMINFO_MAX];
 static atomic_long_t oomhook_swap_total = ATOMIC_LONG_INIT(0);
@@ -394,6 +432,44 @@ static void oomhook_low_workfn(struct work_struct *work)
 			   max(nsecs_to_jiffies(next), 1UL));
 }
 
+static void oomhook_low_left_workfn(struct work_struct *work)
+{
+	unsigned long left = atomic_long_xchg(&oomhook_low_left, 0);
+	struct oomhook_low_sample s;
+	struct oomhook_low_cfg cfg;
+
+	if (READ_ONCE(oomhook_low_stopping) || !oomhook_chain_releases())
+		return;
+	low_cfg(&cfg);
+	low_sample(&s);
+	if (!oomhook_low_leftover_acts(&cfg, &s, left))
+		return;
+	if (oomhook_low_release(ktime_get_ns(),
+				oomhook_low_wanted(&cfg, &s,
+						   OOMHOOK_LOW_RELEASE_FACTOR)))
+		pr_info("low memory: %lu of %lu MB available, %lu of %lu MB swap free: the victim left %lu MB\n",
+			s.avail >> (20 - PAGE_SHIFT),
+			s.total >> (20 - PAGE_SHIFT),
+			s.swap_free >> (20 - PAGE_SHIFT),
+			s.swap_total >> (20 - PAGE_SHIFT),
+			left >> (20 - PAGE_SHIFT));
+}
+
+/**
+ * oomhook_low_leftover() - a victim exited, leaving memory charged
+ * @left: pages still charged to its cgroup (memory and swap).
+ *
+ * Any context: queues a look, at most.
+ */
+void oomhook_low_leftover(unsigned long left)
+{
+	if (!left || READ_ONCE(oomhook_low_stopping) ||
+	    !oomhook_knob_get(&oomhook_low_mem_pct))
+		return;
+	atomic_long_set(&oomhook_low_left, left);
+	queue_work(oomhook_wq, &oomhook_low_left_work);
+}
+
 /**
  * oomhook_low_rung() - global reclaim is running: look at the counters
  *
@@ -448,6 +524,7 @@ void oomhook_low_init(void)
 	 * late).  The sampler runs only while memory is low.
 	 */
 	INIT_DELAYED_WORK(&oomhook_low_work, oomhook_low_workfn);
+	INIT_WORK(&oomhook_low_left_work, oomhook_low_left_workfn);
 	f = filp_open("/proc/meminfo", O_RDONLY, 0);
 	if (IS_ERR(f)) {
 		pr_warn("cannot open /proc/meminfo (%ld): the low trigger counts only free swap\n",
@@ -465,6 +542,8 @@ void oomhook_low_exit(void)
 {
 	WRITE_ONCE(oomhook_low_stopping, true);
 	cancel_delayed_work_sync(&oomhook_low_work);
+	/* The tracker may queue it again: the work then sees the flag. */
+	cancel_work_sync(&oomhook_low_left_work);
 	if (oomhook_meminfo)
 		fput(oomhook_meminfo);
 	oomhook_meminfo = NULL;

@@ -310,11 +310,17 @@ u64 oomhook_run_gen(const struct oomhook_event *ev)
 	return gen;
 }
 
-void oomhook_victim_exited(u64 gen)
+/*
+ * The victim of decision @gen exited, leaving @left pages charged to its
+ * cgroup (files, shared memory): the low trigger looks whether what they
+ * hold is worth releasing.  Any context.
+ */
+void oomhook_victim_exited(u64 gen, unsigned long left)
 {
 	spin_lock(&oomhook_sm_lock);
 	oomhook_sm_exited(&oomhook_sm, gen);
 	spin_unlock(&oomhook_sm_lock);
+	oomhook_low_leftover(left);
 }
 
 /* The victim of decision @gen was seen freeing memory at @now. */
@@ -893,12 +899,14 @@ static const struct pressure_stats low_stats = {
  * still starts a decision of releases only when the chain has a policy that
  * releases memory without touching a task (tmpfs): memory that stays low
  * after a kill, because a cache holds it, is a reason to keep releasing, and
- * such a decision asks for @wanted_release, more than @wanted.
+ * such a decision asks for @wanted_release, more than @wanted.  With
+ * @leftover (memory short after a victim exited, because of what it left
+ * behind), only such a decision may start, whatever the cooldown.
  */
 static bool pressure_fired(enum oomhook_source source,
 			   const struct pressure_stats *st, const char *trigger,
 			   const char *path, struct cgroup *cgrp, u64 fired_ns,
-			   u64 wanted, u64 wanted_release)
+			   u64 wanted, u64 wanted_release, bool leftover)
 {
 	enum oomhook_verdict verdict;
 	bool release_only, started;
@@ -913,9 +921,15 @@ static bool pressure_fired(enum oomhook_source source,
 	release_only = source == OOMHOOK_SRC_LOW && oomhook_chain_releases();
 	oomhook_track_update(ktime_get_ns());
 	spin_lock(&oomhook_sm_lock);
-	verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
-				 ms_to_ns(&oomhook_cooldown_ms),
-				 ms_to_ns(&oomhook_hold_ms), release_only);
+	if (!leftover)
+		verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
+					 ms_to_ns(&oomhook_cooldown_ms),
+					 ms_to_ns(&oomhook_hold_ms),
+					 release_only);
+	else if (release_only)
+		verdict = oomhook_sm_release(&oomhook_sm, ktime_get_ns());
+	else
+		verdict = OOMHOOK_V_SUPPRESS_BUSY;
 	started = verdict == OOMHOOK_V_RUN ||
 		  verdict == OOMHOOK_V_RUN_NO_RELEASE ||
 		  verdict == OOMHOOK_V_RUN_RELEASE_ONLY;
@@ -930,6 +944,8 @@ static bool pressure_fired(enum oomhook_source source,
 
 	if (started)
 		oomhook_count(st->runs);
+	if (started && leftover)
+		oomhook_count(OOMHOOK_STAT_LOW_LEFTOVER);
 	if (verdict == OOMHOOK_V_RUN_RELEASE_ONLY)
 		oomhook_count(OOMHOOK_STAT_LOW_RELEASE_ONLY);
 	else if (verdict == OOMHOOK_V_SUPPRESS_COOLDOWN)
@@ -950,7 +966,7 @@ void oomhook_psi_fired(const char *trigger, const char *path,
 		       struct cgroup *cgrp, u64 fired_ns)
 {
 	(void)pressure_fired(OOMHOOK_SRC_PSI, &psi_stats, trigger, path, cgrp,
-		       fired_ns, PAGE_SIZE, PAGE_SIZE);
+		       fired_ns, PAGE_SIZE, PAGE_SIZE, false);
 }
 
 /**
@@ -967,7 +983,24 @@ void oomhook_psi_fired(const char *trigger, const char *path,
 bool oomhook_low_fired(u64 fired_ns, u64 wanted, u64 wanted_release)
 {
 	return pressure_fired(OOMHOOK_SRC_LOW, &low_stats, "low", "/",
-		       &cgrp_dfl_root.cgrp, fired_ns, wanted, wanted_release);
+		       &cgrp_dfl_root.cgrp, fired_ns, wanted, wanted_release,
+		       false);
+}
+
+/**
+ * oomhook_low_release() - memory a victim left behind is short (low.c)
+ * @fired_ns: when the trigger found it so.
+ * @wanted: bytes that would bring memory well clear of the arming level.
+ *
+ * Process context.  Starts a decision of releases only, or nothing.
+ *
+ * Return: true if a decision started.
+ */
+bool oomhook_low_release(u64 fired_ns, u64 wanted)
+{
+	return pressure_fired(OOMHOOK_SRC_LOW, &low_stats, "low", "/",
+			      &cgrp_dfl_root.cgrp, fired_ns, wanted, wanted,
+			      true);
 }
 
 /* ---- module parameters ------------------------------------------------- */

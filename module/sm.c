@@ -99,6 +99,20 @@ static bool sm_holding(const struct oomhook_sm *sm, u64 now)
 	return !sm->exited && now < sm->hold_until_ns;
 }
 
+/*
+ * A decision or a victim is in flight, or the kernel's killer acted moments
+ * ago: no pressure event starts a decision.  A victim whose hold ran out
+ * stays HOLDING until the next OOM (which goes to the kernel's killer), and
+ * stuck until it is gone.
+ */
+static bool sm_busy(const struct oomhook_sm *sm, u64 now)
+{
+	bool holding = sm->state == OOMHOOK_SM_HOLDING && sm_holding(sm, now);
+
+	return sm->state == OOMHOOK_SM_RUNNING || holding ||
+	       sm_stuck(sm, now) || now < sm->defer_until_ns;
+}
+
 /**
  * oomhook_sm_oom() - a global OOM happened
  * @sm: the machine.
@@ -178,14 +192,7 @@ enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 				    u64 cooldown_ns, u64 hold_ns,
 				    bool release_only)
 {
-	bool holding = sm->state == OOMHOOK_SM_HOLDING && sm_holding(sm, now);
-
-	/*
-	 * A victim whose hold ran out stays HOLDING until the next OOM (which
-	 * goes to the kernel's killer), and stuck until it is gone.
-	 */
-	if (sm->state == OOMHOOK_SM_RUNNING || holding || sm_stuck(sm, now) ||
-	    now < sm->defer_until_ns)
+	if (sm_busy(sm, now))
 		return OOMHOOK_V_SUPPRESS_BUSY;
 	if (sm->acted && now - sm->last_action_ns < cooldown_ns) {
 		if (!release_only)
@@ -203,6 +210,25 @@ enum oomhook_verdict oomhook_sm_psi(struct oomhook_sm *sm, u64 now,
 	return OOMHOOK_V_RUN;
 }
 EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_psi);
+
+/**
+ * oomhook_sm_release() - a victim left memory behind that is still short
+ * @sm: the machine.
+ * @now: current time, ns.
+ *
+ * Whatever the cooldown, only releases may follow: nothing calls for a
+ * kill, memory is short because of what the last victim left (its files).
+ *
+ * Return: OOMHOOK_V_RUN_RELEASE_ONLY, or _SUPPRESS_BUSY.
+ */
+enum oomhook_verdict oomhook_sm_release(struct oomhook_sm *sm, u64 now)
+{
+	if (sm_busy(sm, now))
+		return OOMHOOK_V_SUPPRESS_BUSY;
+	sm_start(sm);
+	return OOMHOOK_V_RUN_RELEASE_ONLY;
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_sm_release);
 
 /**
  * oomhook_sm_commit() - the running decision is about to act

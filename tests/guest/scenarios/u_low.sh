@@ -22,6 +22,11 @@
 #        low; memcg (first in "memcg,tmpfs") kills it, the files keep the
 #        memory, and within the cooldown the low trigger runs tmpfs alone:
 #        the files go, nothing else dies.
+#    leftover: the writer with a hog beside it in its cgroup: the kill
+#        brings memory back to between the threshold and the release
+#        level, the files still hold the rest; the victim left them
+#        charged to its cgroup, and a decision of releases only frees them
+#        to the release level.
 #    unload: rmmod while that reading rings the doorbell: clean.
 # mem: 320
 # timeout: 900
@@ -193,6 +198,37 @@ check "release: back to the release level" \
 	wait_until 5 avail_over $((total_mb * 22 / 100))
 say "release: $(meminfo); /tmp/rc holds $(du -sm /tmp/rc | cut -f1) MB; $(grep 'policy=tmpfs' $OH/events | tail -n 1)"
 say "release: $(grep -E '^(triggers_|low_|kills)' $OH/stats | tr '\n' ' ')"
+
+# ---- leftover -----------------------------------------------------------
+# The writer again, beside a hog of 6% of memory in its cgroup.  memcg
+# kills both: the hog's memory comes back and the files' does not, so
+# memory ends over the threshold (5%) and well under the release level
+# (25%; 23% was seen with a hog of 15%), where the sampler does not act.  The victim left the files charged to its
+# cgroup: a decision of releases only brings memory back to that level.
+kill "$writer" 2>/dev/null
+rm -f /tmp/rc/*
+sleep 12	# past the cooldown of the release phase's kill
+kills0=$(stat_of kills) left0=$(stat_of low_leftover)
+freed0=$(grep -c 'trigger=low policy=tmpfs action=freed' $OH/events)
+spawn leak hog -s $((total_mb * 6 / 100)) -H -r /run/leftover.ready
+hog=$LASTPID
+must "leftover: the hog is up" wait_until 30 ready /run/leftover.ready
+spawn leak sh -c 'i=0
+	while dd if=/dev/zero of=/tmp/rc/f$i bs=1M count=4 2>/dev/null; do
+		i=$((i + 1))
+	done
+	sleep 600'
+writer=$LASTPID
+must "leftover: the writer and the hog die" wait_until 60 all_dead "$writer" "$hog"
+say "leftover: killed, $(meminfo); /tmp/rc holds $(du -sm /tmp/rc | cut -f1) MB"
+check "leftover: one kill" eq "$(stat_of kills)" $((kills0 + 1))
+check "leftover: files freed on trigger=low" wait_until 10 sh -c \
+	"[ \$(grep -c 'trigger=low policy=tmpfs action=freed' $OH/events) -gt $freed0 ]"
+check "leftover: for what the victim left" ge "$(stat_of low_leftover)" $((left0 + 1))
+check "leftover: back to the release level" \
+	wait_until 5 avail_over $((total_mb * 22 / 100))
+check "leftover: the service lives" alive "$service"
+say "leftover: $(meminfo); /tmp/rc holds $(du -sm /tmp/rc | cut -f1) MB; $(grep 'policy=tmpfs' $OH/events | tail -n 1)"
 
 # ---- unload -------------------------------------------------------------
 cache 1024 &
