@@ -38,6 +38,10 @@ for d in ${reruns[@]+"${reruns[@]}"}; do
 	awk -v rerun="$d/results" -f "$here/lib.awk" -f "$here/merge.awk" \
 		"$res/results.report" >"$res/results.tmp"
 	mv "$res/results.tmp" "$res/results.report"
+	# A scenario rerun again: the older rerun's line goes with its figures.
+	awk -v s="$s" 'index($0, "rerun " s ": ") != 1' "$res/setup.report" \
+		>"$res/setup.tmp"
+	mv "$res/setup.tmp" "$res/setup.report"
 	echo "rerun $s: $(paste -sd ';' "$d/setup" | sed 's/;/; /g')" >>"$res/setup.report"
 	case " $s " in *" $PLOT_SCENARIO "*) plotdir=$d ;; esac
 done
