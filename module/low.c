@@ -90,6 +90,10 @@
 /* Enough for all of /proc/meminfo. */
 #define OOMHOOK_MEMINFO_MAX		4096
 #define PCT				100
+/* Pages to MB, for the kernel log. */
+#define MB(pages)			((pages) >> (20 - PAGE_SHIFT))
+/* Room for the reason in the kernel log's line. */
+#define OOMHOOK_LOW_WHY_MAX		48
 
 /* ---- the rule; pure functions ------------------------------------------ */
 
@@ -389,6 +393,14 @@ static void low_read_swap_total(void)
 				kb >> (PAGE_SHIFT - 10));
 }
 
+/* The kernel log's line for a decision the trigger started. */
+static void low_say(const struct oomhook_low_sample *s, const char *why)
+{
+	pr_info("low memory: %lu of %lu MB available, %lu of %lu MB swap free: %s\n",
+		MB(s->avail), MB(s->total), MB(s->swap_free),
+		MB(s->swap_total), why);
+}
+
 static void oomhook_low_workfn(struct work_struct *work)
 {
 	struct oomhook_low_sample s;
@@ -416,12 +428,7 @@ static void oomhook_low_workfn(struct work_struct *work)
 						 OOMHOOK_LOW_ARM_FACTOR),
 			      oomhook_low_wanted(&cfg, &s,
 						 OOMHOOK_LOW_RELEASE_FACTOR)))
-		pr_info("low memory: %lu of %lu MB available, %lu of %lu MB swap free: %s\n",
-			s.avail >> (20 - PAGE_SHIFT),
-			s.total >> (20 - PAGE_SHIFT),
-			s.swap_free >> (20 - PAGE_SHIFT),
-			s.swap_total >> (20 - PAGE_SHIFT),
-			oomhook_low_why[oomhook_low_state.why]);
+		low_say(&s, oomhook_low_why[oomhook_low_state.why]);
 	if (step == OOMHOOK_LOW_IDLE || READ_ONCE(oomhook_low_stopping)) {
 		memset(&oomhook_low_state, 0, sizeof(oomhook_low_state));
 		WRITE_ONCE(oomhook_low_seen, OOMHOOK_LOW_CALM);
@@ -435,6 +442,7 @@ static void oomhook_low_workfn(struct work_struct *work)
 static void oomhook_low_left_workfn(struct work_struct *work)
 {
 	unsigned long left = atomic_long_xchg(&oomhook_low_left, 0);
+	char why[OOMHOOK_LOW_WHY_MAX];
 	struct oomhook_low_sample s;
 	struct oomhook_low_cfg cfg;
 
@@ -446,13 +454,10 @@ static void oomhook_low_left_workfn(struct work_struct *work)
 		return;
 	if (oomhook_low_release(ktime_get_ns(),
 				oomhook_low_wanted(&cfg, &s,
-						   OOMHOOK_LOW_RELEASE_FACTOR)))
-		pr_info("low memory: %lu of %lu MB available, %lu of %lu MB swap free: the victim left %lu MB\n",
-			s.avail >> (20 - PAGE_SHIFT),
-			s.total >> (20 - PAGE_SHIFT),
-			s.swap_free >> (20 - PAGE_SHIFT),
-			s.swap_total >> (20 - PAGE_SHIFT),
-			left >> (20 - PAGE_SHIFT));
+						   OOMHOOK_LOW_RELEASE_FACTOR))) {
+		snprintf(why, sizeof(why), "the victim left %lu MB", MB(left));
+		low_say(&s, why);
+	}
 }
 
 /**

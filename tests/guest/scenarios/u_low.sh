@@ -47,6 +47,16 @@ low_kills() { grep 'trigger=low' $OH/events | grep -c 'action=kill victim=/leak 
 avail_over() { [ "$(mem_free_mb)" -ge "$1" ]; }
 meminfo() { awk '/^(MemFree|MemAvailable|Buffers|Cached):/ { printf "%s %d MB ", $1, $2 / 1024 }' /proc/meminfo; }
 total_mb=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+# spawn_writer: in cgroup leak, 4 MB files into /tmp/rc until it is full,
+# then it waits; its pid in $writer.
+spawn_writer() {
+	spawn leak sh -c 'i=0
+		while dd if=/dev/zero of=/tmp/rc/f$i bs=1M count=4 2>/dev/null; do
+			i=$((i + 1))
+		done
+		sleep 600'
+	writer=$LASTPID
+}
 
 # ---- fast ---------------------------------------------------------------
 LOW=default
@@ -171,12 +181,7 @@ must "release: min_free_mb 4" put $OH/policies/tmpfs/min_free_mb 4
 sleep 12	# past the cooldown of the creep's kill
 kills0=$(stat_of kills)
 ro0=$(stat_of low_release_only)
-spawn leak sh -c 'i=0
-	while dd if=/dev/zero of=/tmp/rc/f$i bs=1M count=4 2>/dev/null; do
-		i=$((i + 1))
-	done
-	sleep 600'
-writer=$LASTPID
+spawn_writer
 must "release: the writer dies" wait_until 60 all_dead "$writer"
 t0=$(now_ms)
 say "release: the writer died, $(meminfo); /tmp/rc holds $(du -sm /tmp/rc | cut -f1) MB"
@@ -213,12 +218,7 @@ freed0=$(grep -c 'trigger=low policy=tmpfs action=freed' $OH/events)
 spawn leak hog -s $((total_mb * 6 / 100)) -H -r /run/leftover.ready
 hog=$LASTPID
 must "leftover: the hog is up" wait_until 30 ready /run/leftover.ready
-spawn leak sh -c 'i=0
-	while dd if=/dev/zero of=/tmp/rc/f$i bs=1M count=4 2>/dev/null; do
-		i=$((i + 1))
-	done
-	sleep 600'
-writer=$LASTPID
+spawn_writer
 must "leftover: the writer and the hog die" wait_until 60 all_dead "$writer" "$hog"
 say "leftover: killed, $(meminfo); /tmp/rc holds $(du -sm /tmp/rc | cut -f1) MB"
 check "leftover: one kill" eq "$(stat_of kills)" $((kills0 + 1))
