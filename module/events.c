@@ -65,6 +65,7 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_LOW_RELEASE_ONLY] = "low_release_only",
 	[OOMHOOK_STAT_OOM_RELEASE_FIRST] = "oom_release_first",
 	[OOMHOOK_STAT_LOW_LEFTOVER] = "low_leftover",
+	[OOMHOOK_STAT_MEMCG_OOM_KILLS] = "memcg_oom_kills",
 };
 
 static const char * const oomhook_action_names[] = {

@@ -508,6 +508,7 @@ enum oomhook_stat {
 	OOMHOOK_STAT_LOW_RELEASE_ONLY,
 	OOMHOOK_STAT_OOM_RELEASE_FIRST,
 	OOMHOOK_STAT_LOW_LEFTOVER,
+	OOMHOOK_STAT_MEMCG_OOM_KILLS,
 	OOMHOOK_NR_STATS,
 };
 
@@ -562,6 +563,11 @@ int oomhook_watch_arm(struct oomhook_watch *w, struct file *file);
 struct file *oomhook_watch_file(struct oomhook_watch *w);
 struct file *oomhook_watch_disarm(struct oomhook_watch *w);
 void oomhook_watch_stop(struct oomhook_watch *w);
+
+/* ---- memcg-limit OOMs, recorded (limits.c) ----------------------------- */
+
+void oomhook_limits_init(void);
+void oomhook_limits_exit(void);
 
 /* ---- policy registry and the active chain (registry.c) ----------------- */
 

@@ -1203,6 +1203,7 @@ static int __init oomhook_init(void)
 	ret = register_oom_notifier(&oomhook_oom_nb);
 	if (ret)
 		goto err_psi;
+	oomhook_limits_init();
 
 	if (oomhook_boot_nr)
 		queue_work(system_unbound_wq, &oomhook_autoload_work);
@@ -1239,6 +1240,7 @@ static void __exit oomhook_exit(void)
 	oomhook_psi_clear();
 	oomhook_doorbell_exit();
 	oomhook_low_exit();
+	oomhook_limits_exit();
 	flush_workqueue(oomhook_wq);
 	oomhook_track_stop();
 	oomhook_marks_exit();

@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-2.0
+# v. OOMs at a cgroup's own memory.max, which the OOM notifier never sees:
+#    each kill of the kernel's memcg OOM killer is recorded in events, as
+#    trigger=memcg-oom:<the cgroup at its limit> policy=kernel, with the
+#    killed task's cgroup as the victim.  Covered: a child of the root made
+#    after load and limited after it was made, a limit deeper down, a
+#    watched cgroup removed (and a new one after it), and nothing recorded
+#    for a global OOM's kill.  While a limited cgroup sits below its limit,
+#    oomhook runs no work; unloading while a cgroup is at its limit is
+#    clean.
+# mem: 256
+
+T=/sys/kernel/tracing
+memcg_records() { grep -c 'trigger=memcg-oom:' $OH/events; }
+
+must "load oomhook" load_core policy=memcg
+must "memcg active" wait_policy memcg
+check "nothing recorded yet" eq "$(stat_of memcg_oom_kills)" 0
+
+# ---- a child of the root made after load, then limited ---------------------
+cg_new lim
+cg_new lim/a
+must "+memory below /lim" sh -c "echo +memory > $CG/lim/cgroup.subtree_control"
+must "/lim limited to 32 MB" sh -c "echo 32M > $CG/lim/memory.max"
+spawn lim/a hog
+hog=$LASTPID
+must "the kernel's memcg OOM killer kills the hog" wait_until 60 dead "$hog"
+check "recorded: the limited cgroup, the kernel, the victim's cgroup" \
+	wait_until 5 event_has "trigger=memcg-oom:/lim " "policy=kernel" \
+	"action=kill" "victim=/lim/a "
+say "events: $(grep 'memcg-oom' $OH/events | tr '\n' ';')"
+check "counted" ge "$(stat_of memcg_oom_kills)" 1
+check "no global OOM" eq "$(stat_of triggers_oom)" 0
+check "oomhook killed nothing" eq "$(stat_of kills)" 0
+
+# ---- a limit deeper down, under a child of the root -------------------------
+cg_new top
+cg_new top/mid
+cg_new top/mid/x
+must "+memory below /top and /top/mid" sh -c "echo +memory > $CG/top/cgroup.subtree_control &&
+	echo +memory > $CG/top/mid/cgroup.subtree_control"
+must "/top/mid limited to 24 MB" sh -c "echo 24M > $CG/top/mid/memory.max"
+spawn top/mid/x hog
+hog=$LASTPID
+must "killed at /top/mid's limit" wait_until 60 dead "$hog"
+check "recorded at /top/mid" wait_until 5 event_has \
+	"trigger=memcg-oom:/top/mid " "policy=kernel" "victim=/top/mid/x "
+check "two records" eq "$(memcg_records)" 2
+
+# ---- calm: a limited cgroup below its limit --------------------------------
+spawn lim/a hog -s 8 -H -r /run/small.ready
+small=$LASTPID
+must "a small hog in /lim/a" wait_until 30 ready /run/small.ready
+sleep 1
+echo > $T/trace
+echo 1 > $T/events/workqueue/workqueue_execute_start/enable
+sleep 5
+echo 0 > $T/events/workqueue/workqueue_execute_start/enable
+calm=$(grep -c '\[oomhook\]' $T/trace)
+check "no oomhook work in 5 calm seconds" eq "$calm" 0
+kill "$small"
+wait_until 10 dead "$small"
+
+# ---- a watched cgroup removed, a new one after it -------------------------
+wait_until 10 emptied lim
+must "remove /lim" rmdir "$CG/lim/a" "$CG/lim"
+cg_new lim2
+cg_new lim2/b
+must "/lim2 limited" sh -c "echo +memory > $CG/lim2/cgroup.subtree_control &&
+	echo 32M > $CG/lim2/memory.max"
+spawn lim2/b hog
+hog=$LASTPID
+must "killed at /lim2's limit" wait_until 60 dead "$hog"
+check "recorded at /lim2" wait_until 5 event_has "trigger=memcg-oom:/lim2 " \
+	"victim=/lim2/b "
+
+# ---- a global OOM's kill is not a memcg OOM's ------------------------------
+n0=$(memcg_records) kk0=$(kernel_kills)
+must "dry run: the kernel's killer acts" put $OH/dry_run 1
+cg_new G
+spawn G hog
+hog=$LASTPID
+must "the kernel's global killer kills it" wait_until 120 dead "$hog"
+check "the kernel killed" ge "$(kernel_kills)" $((kk0 + 1))
+sleep 1
+check "no memcg-oom record for it" eq "$(memcg_records)" "$n0"
+put $OH/dry_run 0
+
+# ---- unload while a cgroup is at its limit ----------------------------------
+# Page cache read into a cgroup limited to 16 MB: it reclaims at its limit
+# all along, and memory.events wakes the watch each time.
+# (A file on ext2 on a loop device: its holes read into real page cache;
+# in a tmpfs they would not.)  Built in on the debug kernel.
+for m in loop crc32c_generic ext4; do modprobe $m 2>/dev/null; done
+truncate -s 64M /tmp/disk
+must "an ext2 file system on a loop device" sh -c "losetup /dev/loop0 /tmp/disk &&
+	mke2fs -q /dev/loop0 > /dev/null 2>&1 && mkdir -p /mnt &&
+	mount -t ext2 /dev/loop0 /mnt && truncate -s 1G /mnt/sparse"
+cg_new R
+must "/R limited to 16 MB" sh -c "echo 16M > $CG/R/memory.max"
+spawn R sh -c 'while :; do cat /mnt/sparse > /dev/null; done'
+reader=$LASTPID
+sleep 2
+say "R: $(tr '\n' ' ' < $CG/R/memory.events)"
+check "/R is at its limit" test "$(awk '$1 == "max" { print $2 }' $CG/R/memory.events)" -gt 0
+# The positive control of the calm check: the tracing sees the watch's work.
+echo > $T/trace
+echo 1 > $T/events/workqueue/workqueue_execute_start/enable
+sleep 2
+echo 0 > $T/events/workqueue/workqueue_execute_start/enable
+busy=$(grep -c 'limits_child_workfn \[oomhook\]' $T/trace)
+say "the watch's work items in 2 s at the limit: $busy"
+check "the tracing would have seen the watch's work" ge "$busy" 1
+check "unload while it is" sh -c "echo none > $OH/policy && rmmod oomhook_memcg && rmmod oomhook"
+kill "$reader"
+check "no warning in the kernel log" sh -c "! dmesg | grep -q -E 'WARNING|BUG:'"
