@@ -66,6 +66,7 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_OOM_RELEASE_FIRST] = "oom_release_first",
 	[OOMHOOK_STAT_LOW_LEFTOVER] = "low_leftover",
 	[OOMHOOK_STAT_MEMCG_OOM_KILLS] = "memcg_oom_kills",
+	[OOMHOOK_STAT_MEMCG_OOM_UNRECORDED] = "memcg_oom_unrecorded",
 };
 
 static const char * const oomhook_action_names[] = {

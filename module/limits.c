@@ -24,6 +24,13 @@
  * counts last seen are kept for the memory cgroups that had an OOM, keyed
  * by cgroup id: 16 bytes each, until unload.
  *
+ * Any user can get their own tasks killed at a limit as often as they
+ * like (systemd delegates user@UID.service, memory.max included): kills in
+ * a cgroup not owned by root are recorded at most LIMITS_USER_BURST times
+ * per LIMITS_USER_INTERVAL, so that they cannot push oomhook's own
+ * decisions out of the events file's ring.  They are counted all the same
+ * (memcg_oom_kills, memcg_oom_unrecorded).
+ *
  * Not covered: the memory_localevents mount option (the counters then move
  * only in the cgroup itself: no child of the root sees them), and children
  * of the root that got the memory controller after they were made (+memory
@@ -39,13 +46,18 @@
 #include <linux/memcontrol.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
+#include <linux/stat.h>
 #include <linux/xarray.h>
 
 #include "internal.h"
 
 /* Victims one pass of the walk collects; the walk repeats until done. */
 #define LIMITS_BATCH	8
+/* Records of kills in cgroups not owned by root, per interval. */
+#define LIMITS_USER_BURST	4
+#define LIMITS_USER_INTERVAL	(10 * HZ)
 
 /**
  * struct limits_child - a child of the root, watched
@@ -80,6 +92,9 @@ static unsigned long limits_gen;
 /* Serializes the walks; protects limits_counts' values. */
 static DEFINE_MUTEX(limits_walk_mutex);
 static DEFINE_XARRAY(limits_counts);
+static struct ratelimit_state limits_user_rs;
+/* The walk's path buffer; under limits_walk_mutex. */
+static char limits_path[PATH_MAX];
 static struct fsnotify_group *limits_group;
 static struct fsnotify_mark *limits_root_mark;
 static bool limits_stopping;
@@ -197,6 +212,28 @@ static void limits_store(struct cgroup *cgrp, const long *oom,
 		seen->kills = *kills;
 }
 
+/*
+ * Whether @cgrp's directory is owned by root; a cgroup already removed
+ * counts as not.  Under limits_walk_mutex.
+ */
+static bool limits_root_owned(struct cgroup *cgrp)
+{
+	struct kstat st;
+	struct path dir;
+	bool root;
+	int ret;
+
+	ret = kernfs_path(cgrp->kn, limits_path, sizeof(limits_path));
+	if (ret < 0 || ret >= sizeof(limits_path) ||
+	    oomhook_cg_lookup(limits_path, &dir))
+		return false;
+	if (vfs_getattr_nosec(&dir, &st, STATX_UID, AT_STATX_SYNC_AS_STAT))
+		st.uid = d_inode(dir.dentry)->i_uid;
+	root = uid_eq(st.uid, GLOBAL_ROOT_UID);
+	path_put(&dir);
+	return root;
+}
+
 /* Record the kernel's kill of @k in the events file; under the walk mutex. */
 static void limits_record(const struct limits_kill *k)
 {
@@ -204,6 +241,11 @@ static void limits_record(const struct limits_kill *k)
 	static struct oomhook_record rec;
 	int len;
 
+	oomhook_count(OOMHOOK_STAT_MEMCG_OOM_KILLS);
+	if (!limits_root_owned(k->victim) && !__ratelimit(&limits_user_rs)) {
+		oomhook_count(OOMHOOK_STAT_MEMCG_OOM_UNRECORDED);
+		return;
+	}
 	rec = (struct oomhook_record){
 		.time_ns = ktime_get_ns(),
 		.action = OOMHOOK_ACT_KILL,
@@ -217,7 +259,6 @@ static void limits_record(const struct limits_kill *k)
 	kernfs_path(k->victim->kn, rec.victim, sizeof(rec.victim));
 	oomhook_ring_add(&oomhook_events, &rec);
 	oomhook_sysfs_notify_events();
-	oomhook_count(OOMHOOK_STAT_MEMCG_OOM_KILLS);
 }
 
 /* The kernel killed in @child's subtree: find and record the kills. */
@@ -410,6 +451,10 @@ void oomhook_limits_init(void)
 	struct fsnotify_mark *mark;
 	struct vfsmount *mnt = oomhook_cg_mnt();
 
+	ratelimit_state_init(&limits_user_rs, LIMITS_USER_INTERVAL,
+			     LIMITS_USER_BURST);
+	/* Counted in stats: nothing to say in the kernel log. */
+	ratelimit_set_flags(&limits_user_rs, RATELIMIT_MSG_ON_RELEASE);
 	group = fsnotify_alloc_group(&limits_ops, 0);
 	if (IS_ERR(group))
 		goto fail;

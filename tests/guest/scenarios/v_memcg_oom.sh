@@ -4,14 +4,16 @@
 #    trigger=memcg-oom:<the cgroup at its limit> policy=kernel, with the
 #    killed task's cgroup as the victim.  Covered: a child of the root made
 #    after load and limited after it was made, a limit deeper down, a
-#    watched cgroup removed (and a new one after it), and nothing recorded
-#    for a global OOM's kill.  While a limited cgroup sits below its limit,
-#    oomhook runs no work; unloading while a cgroup is at its limit is
-#    clean.
+#    watched cgroup removed (and a new one after it), a user's own kills
+#    again and again (at most 4 records in 10 s, all counted), and nothing
+#    recorded for a global OOM's kill.  While a limited cgroup sits below
+#    its limit, oomhook runs no work; unloading while a cgroup is at its
+#    limit is clean.
 # mem: 256
 
 T=/sys/kernel/tracing
 memcg_records() { grep -c 'trigger=memcg-oom:' $OH/events; }
+kills_at_least() { [ "$(stat_of memcg_oom_kills)" -ge "$1" ]; }
 
 must "load oomhook" load_core policy=memcg
 must "memcg active" wait_policy memcg
@@ -73,6 +75,38 @@ hog=$LASTPID
 must "killed at /lim2's limit" wait_until 60 dead "$hog"
 check "recorded at /lim2" wait_until 5 event_has "trigger=memcg-oom:/lim2 " \
 	"victim=/lim2/b "
+
+# ---- a user's own kills, again and again ------------------------------------
+# uid 1000 owns /U/w, below a limit, and gets its task killed 7 times in a
+# row: at most 4 records in each 10 s, the rest counted; a kill in a cgroup
+# owned by root right after is recorded all the same.
+cg_new U
+cg_new U/w
+must "/U limited, /U/w owned by uid 1000" sh -c "echo +memory > $CG/U/cgroup.subtree_control &&
+	echo 8M > $CG/U/memory.max && chown -R 1000 $CG/U/w"
+k0=$(stat_of memcg_oom_kills) u0=$(stat_of memcg_oom_unrecorded)
+t0=$(now_ms)
+for i in 1 2 3 4 5 6 7; do
+	spawn U/w hog
+	hog=$LASTPID
+	wait_until 30 dead "$hog" || break
+	wait_until 10 emptied U/w
+done
+wait_until 5 kills_at_least $((k0 + 7))
+t1=$(now_ms)
+# Each 10 s begun may record 4 (how long 7 kills take depends on the kernel).
+allowed=$((4 * ((t1 - t0) / 10000 + 1)))
+user=$(grep -c 'trigger=memcg-oom:/U policy=kernel action=kill victim=/U/w ' $OH/events)
+unrec=$(( $(stat_of memcg_oom_unrecorded) - u0 ))
+say "uid 1000's 7 kills in $((t1 - t0)) ms: $user recorded, $unrec not"
+check "all 7 counted" eq "$(( $(stat_of memcg_oom_kills) - k0 ))" 7
+check "at most 4 recorded each 10 s" ge "$allowed" "$user"
+check "the rest counted as unrecorded" eq "$((user + unrec))" 7
+spawn lim2/b hog
+hog=$LASTPID
+must "a root-owned cgroup's hog killed right after" wait_until 60 dead "$hog"
+check "recorded all the same" wait_until 5 sh -c \
+	"[ \$(grep -c 'trigger=memcg-oom:/lim2 ' $OH/events) -ge 2 ]"
 
 # ---- a global OOM's kill is not a memcg OOM's ------------------------------
 n0=$(memcg_records) kk0=$(kernel_kills)
