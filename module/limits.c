@@ -22,7 +22,9 @@
  * New children of the root are found through an fsnotify mark on the root
  * cgroup's directory (mkdir and rmdir there), and the watches follow.  The
  * counts last seen are kept for the memory cgroups that had an OOM, keyed
- * by cgroup id: 16 bytes each, until unload.
+ * by cgroup id: 16 bytes each, until unload.  When a child is first
+ * watched its subtree's counts are taken as they are: OOMs before that
+ * (before load) are not reported, nor taken for later ones.
  *
  * Any user can get their own tasks killed at a limit as often as they
  * like (systemd delegates user@UID.service, memory.max included): kills in
@@ -190,8 +192,11 @@ out:
 	return n;
 }
 
-/* Remember @cgrp's counts; under limits_walk_mutex. */
-static void limits_store(struct cgroup *cgrp, const long *oom,
+/*
+ * Remember @cgrp's counts; under limits_walk_mutex.  Return: false when
+ * there was no memory to.
+ */
+static bool limits_store(struct cgroup *cgrp, const long *oom,
 			 const long *kills)
 {
 	u64 id = cgroup_id(cgrp);
@@ -200,16 +205,77 @@ static void limits_store(struct cgroup *cgrp, const long *oom,
 	if (!seen) {
 		seen = kzalloc(sizeof(*seen), GFP_KERNEL);
 		if (!seen)
-			return;
+			return false;
 		if (xa_err(xa_store(&limits_counts, id, seen, GFP_KERNEL))) {
 			kfree(seen);
-			return;
+			return false;
 		}
 	}
 	if (oom)
 		seen->oom = *oom;
 	if (kills)
 		seen->kills = *kills;
+	return true;
+}
+
+/*
+ * One pass of limits_baseline(), under RCU: up to LIMITS_BATCH memory
+ * cgroups in @child's subtree whose own counts differ from those stored,
+ * pinned (in .victim), with their counts.  Return: how many.
+ */
+static int limits_collect_counts(struct cgroup *child,
+				 struct limits_kill *out)
+{
+	struct cgroup_subsys_state *top, *pos;
+	struct limits_seen last;
+	struct mem_cgroup *memcg;
+	long kills, oom;
+	int n = 0;
+
+	rcu_read_lock();
+	top = rcu_dereference(child->subsys[memory_cgrp_id]);
+	if (!top)
+		goto out;
+	css_for_each_descendant_pre(pos, top) {
+		memcg = mem_cgroup_from_css(pos);
+		kills = memcg_count(memcg, true, MEMCG_OOM_KILL);
+		oom = memcg_count(memcg, true, MEMCG_OOM);
+		last = limits_last(cgroup_id(pos->cgroup));
+		if ((kills == last.kills && oom == last.oom) ||
+		    !cgroup_tryget(pos->cgroup))
+			continue;
+		out[n] = (struct limits_kill){ .victim = pos->cgroup,
+					       .kills = kills, .oom = oom };
+		if (++n == LIMITS_BATCH)
+			break;
+	}
+out:
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * Take the counts of @child's subtree as they are, recording nothing:
+ * OOMs before it was watched (before load) are not ours to report, and a
+ * count left over from one would have a later kill taken for another.
+ */
+static void limits_baseline(struct cgroup *child)
+{
+	struct limits_kill found[LIMITS_BATCH];
+	bool stored;
+	int i, n;
+
+	mutex_lock(&limits_walk_mutex);
+	do {
+		n = limits_collect_counts(child, found);
+		stored = false;
+		for (i = 0; i < n; i++) {
+			stored |= limits_store(found[i].victim, &found[i].oom,
+					       &found[i].kills);
+			cgroup_put(found[i].victim);
+		}
+	} while (n == LIMITS_BATCH && stored);
+	mutex_unlock(&limits_walk_mutex);
 }
 
 /*
@@ -265,16 +331,19 @@ static void limits_record(const struct limits_kill *k)
 static void limits_walk(struct cgroup *child)
 {
 	struct limits_kill found[LIMITS_BATCH];
+	bool stored;
 	int i, n;
 
 	mutex_lock(&limits_walk_mutex);
 	do {
 		n = limits_collect(child, found);
+		stored = false;
 		for (i = 0; i < n; i++) {
 			/* A global OOM's victim is in the events already. */
 			if (found[i].limited)
 				limits_record(&found[i]);
-			limits_store(found[i].victim, NULL, &found[i].kills);
+			stored |= limits_store(found[i].victim, NULL,
+					       &found[i].kills);
 			if (found[i].limited) {
 				limits_store(found[i].limited, &found[i].oom,
 					     NULL);
@@ -282,7 +351,8 @@ static void limits_walk(struct cgroup *child)
 			}
 			cgroup_put(found[i].victim);
 		}
-	} while (n == LIMITS_BATCH);
+	/* Without memory to store counts, the same victims would come back. */
+	} while (n == LIMITS_BATCH && stored);
 	mutex_unlock(&limits_walk_mutex);
 }
 
@@ -327,6 +397,7 @@ static void limits_child_add(struct cgroup *cgrp)
 		cgroup_put(cgrp);
 		goto fail;
 	}
+	limits_baseline(cgrp);
 	list_add(&c->node, &limits_children);
 	kfree(path);
 	return;

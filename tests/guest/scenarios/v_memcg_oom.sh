@@ -2,7 +2,8 @@
 # v. OOMs at a cgroup's own memory.max, which the OOM notifier never sees:
 #    each kill of the kernel's memcg OOM killer is recorded in events, as
 #    trigger=memcg-oom:<the cgroup at its limit> policy=kernel, with the
-#    killed task's cgroup as the victim.  Covered: a child of the root made
+#    killed task's cgroup as the victim.  Covered: a kill before load (not
+#    reported, nor taken for a later one), a child of the root made
 #    after load and limited after it was made, a limit deeper down, a
 #    watched cgroup removed (and a new one after it), a user's own kills
 #    again and again (at most 4 records in 10 s, all counted), and nothing
@@ -15,9 +16,28 @@ T=/sys/kernel/tracing
 memcg_records() { grep -c 'trigger=memcg-oom:' $OH/events; }
 kills_at_least() { [ "$(stat_of memcg_oom_kills)" -ge "$1" ]; }
 
+# ---- a kill before load ------------------------------------------------------
+cg_new pre
+cg_new pre/x
+cg_new pre/y
+must "/pre limited to 16 MB" sh -c "echo +memory > $CG/pre/cgroup.subtree_control &&
+	echo 16M > $CG/pre/memory.max"
+spawn pre/x hog
+hog=$LASTPID
+must "before load, the kernel kills in /pre/x" wait_until 60 dead "$hog"
+
 must "load oomhook" load_core policy=memcg
 must "memcg active" wait_policy memcg
 check "nothing recorded yet" eq "$(stat_of memcg_oom_kills)" 0
+# A kill in /pre/y: the one before load is neither reported nor counted.
+sleep 1
+spawn pre/y hog
+hog=$LASTPID
+must "after load, the kernel kills in /pre/y" wait_until 60 dead "$hog"
+check "recorded at /pre, in /pre/y" wait_until 5 event_has \
+	"trigger=memcg-oom:/pre " "victim=/pre/y "
+check "not the kill before load" sh -c "! grep -q 'victim=/pre/x ' $OH/events"
+check "one kill counted" eq "$(stat_of memcg_oom_kills)" 1
 
 # ---- a child of the root made after load, then limited ---------------------
 cg_new lim
@@ -31,7 +51,7 @@ check "recorded: the limited cgroup, the kernel, the victim's cgroup" \
 	wait_until 5 event_has "trigger=memcg-oom:/lim " "policy=kernel" \
 	"action=kill" "victim=/lim/a "
 say "events: $(grep 'memcg-oom' $OH/events | tr '\n' ';')"
-check "counted" ge "$(stat_of memcg_oom_kills)" 1
+check "counted" ge "$(stat_of memcg_oom_kills)" 2
 check "no global OOM" eq "$(stat_of triggers_oom)" 0
 check "oomhook killed nothing" eq "$(stat_of kills)" 0
 
@@ -47,7 +67,7 @@ hog=$LASTPID
 must "killed at /top/mid's limit" wait_until 60 dead "$hog"
 check "recorded at /top/mid" wait_until 5 event_has \
 	"trigger=memcg-oom:/top/mid " "policy=kernel" "victim=/top/mid/x "
-check "two records" eq "$(memcg_records)" 2
+check "three records" eq "$(memcg_records)" 3
 
 # ---- calm: a limited cgroup below its limit --------------------------------
 spawn lim/a hog -s 8 -H -r /run/small.ready
