@@ -44,6 +44,12 @@
  *   rule.  Both are checked again under the file's lock; a process that
  *   maps or opens the file after that check still races with the free.
  *
+ * An event of one cgroup (at its own memory.max, or its PSI trigger) frees
+ * only files whose resident pages are all charged at or below that cgroup:
+ * a file charged elsewhere would not relieve it, and is another tenant's.
+ * The walk looks at the first pages of each file, the free at all of them
+ * under the file's lock (stat elsewhere_skipped).
+ *
  * Paths are resolved against the root directory of the process that wrote
  * them (so a chrooted or containerized administrator means what they see),
  * again at every event: a directory that went away is counted, not an error,
@@ -58,17 +64,21 @@
 
 #include <kunit/visibility.h>
 #include <linux/capability.h>
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/magic.h>
+#include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/namei.h>
+#include <linux/pagemap.h>
+#include <linux/pagevec.h>
 #include <linux/path.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
@@ -168,6 +178,7 @@ enum tmpfs_stat {
 	TMPFS_STAT_LINKED_SKIPPED,
 	TMPFS_STAT_IN_USE_SKIPPED,
 	TMPFS_STAT_MOVED_SKIPPED,
+	TMPFS_STAT_ELSEWHERE_SKIPPED,
 	TMPFS_NR_STATS,
 };
 
@@ -183,6 +194,7 @@ static const char * const tmpfs_stat_names[TMPFS_NR_STATS] = {
 	[TMPFS_STAT_LINKED_SKIPPED] = "linked_skipped",
 	[TMPFS_STAT_IN_USE_SKIPPED] = "in_use_skipped",
 	[TMPFS_STAT_MOVED_SKIPPED] = "moved_skipped",
+	[TMPFS_STAT_ELSEWHERE_SKIPPED] = "elsewhere_skipped",
 };
 
 static atomic_long_t tmpfs_stats[TMPFS_NR_STATS];
@@ -286,6 +298,8 @@ EXPORT_SYMBOL_IF_KUNIT(oomhook_tmpfs_sort);
  * @scanned: entries looked at.
  * @limited: the walk stopped early (scan_max or the deadline).
  * @free_in_use: free mapped files and files open for writing too.
+ * @scope: the event's cgroup, for an event of one cgroup: only files
+ *	charged inside it are freed; NULL otherwise.
  * @dir: the configured entry being walked, for the report.
  * @name: the entry the actor took.
  * @namelen: its length.
@@ -305,6 +319,7 @@ struct tmpfs_walk {
 	unsigned int scanned;
 	bool limited;
 	bool free_in_use;
+	struct cgroup *scope;
 	unsigned int dir;
 	char name[NAME_MAX + 1];
 	int namelen;
@@ -358,6 +373,38 @@ static bool tmpfs_in_use(struct inode *inode)
 }
 
 /*
+ * Whether the resident pages of @inode are all charged to memory cgroups
+ * at or below @scope (and there is one at least); with @first, only the
+ * first batch of them is looked at.  Freeing a file charged elsewhere would
+ * not relieve the scope, and the file is another tenant's.
+ */
+static bool tmpfs_charged_in(struct inode *inode, struct cgroup *scope,
+			     bool first)
+{
+	struct folio_batch fbatch;
+	struct mem_cgroup *memcg;
+	bool inside = true, any = false;
+	pgoff_t index = 0;
+	unsigned int i, n;
+
+	folio_batch_init(&fbatch);
+	while (inside && (n = filemap_get_folios(inode->i_mapping, &index,
+						 ULONG_MAX, &fbatch))) {
+		for (i = 0; i < n && inside; i++) {
+			memcg = folio_memcg(fbatch.folios[i]);
+			inside = memcg &&
+				 cgroup_is_descendant(memcg->css.cgroup, scope);
+		}
+		any = true;
+		folio_batch_release(&fbatch);
+		if (first)
+			break;
+		cond_resched();
+	}
+	return inside && any;
+}
+
+/*
  * Whether the walk may offer @inode at all; checked again under the locks
  * when it is freed (tmpfs_free_one()).
  */
@@ -369,6 +416,10 @@ static bool tmpfs_may_free(struct tmpfs_walk *w, struct inode *inode)
 	}
 	if (!w->free_in_use && tmpfs_in_use(inode)) {
 		tmpfs_count(TMPFS_STAT_IN_USE_SKIPPED, 1);
+		return false;
+	}
+	if (w->scope && !tmpfs_charged_in(inode, w->scope, true)) {
+		tmpfs_count(TMPFS_STAT_ELSEWHERE_SKIPPED, 1);
 		return false;
 	}
 	return true;
@@ -548,6 +599,11 @@ static u64 tmpfs_free_one(struct tmpfs_walk *w, unsigned int s,
 		skip = TMPFS_STAT_IN_USE_SKIPPED;
 		goto unlock_inode;
 	}
+	/* Writes take the file's lock: no page is charged meanwhile. */
+	if (w->scope && !tmpfs_charged_in(inode, w->scope, false)) {
+		skip = TMPFS_STAT_ELSEWHERE_SKIPPED;
+		goto unlock_inode;
+	}
 	before = inode->i_blocks;
 	ret = tmpfs_truncate(dentry);
 	after = inode->i_blocks;
@@ -647,6 +703,9 @@ static int tmpfs_handle(const struct oomhook_event *ev,
 	w->order = READ_ONCE(tmpfs_order);
 	w->scan_max = oomhook_knob_get(&tmpfs_scan_max);
 	w->free_in_use = oomhook_knob_get(&tmpfs_free_in_use);
+	/* An event of one cgroup (its limit, its PSI trigger) frees its own. */
+	if (ev->scope_cgrp && cgroup_parent(ev->scope_cgrp))
+		w->scope = ev->scope_cgrp;
 	for (i = 0; i < nr && !w->limited; i++) {
 		struct path dir;
 
