@@ -61,11 +61,16 @@ struct dentry;
  *	@wanted in the event is what would bring memory back to twice the
  *	threshold; in a decision of releases only (memory still low in the
  *	cooldown after a kill), five times the threshold.
+ * @OOMHOOK_SRC_LIMIT: a memory cgroup is at its own memory.max with next to
+ *	nothing left that reclaim could free, and the kernel's memcg OOM
+ *	killer is about to act; nobody waits.  @scope is that cgroup, and
+ *	@wanted what would bring its usage a sixteenth of the limit below it.
  */
 enum oomhook_source {
 	OOMHOOK_SRC_OOM,
 	OOMHOOK_SRC_PSI,
 	OOMHOOK_SRC_LOW,
+	OOMHOOK_SRC_LIMIT,
 };
 
 /**

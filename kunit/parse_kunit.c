@@ -372,18 +372,18 @@ static void psi_spec_long_path(struct kunit *test)
 struct cmd_case {
 	const char *in;
 	int ret;
-	enum oomhook_psi_verb verb;
+	enum oomhook_verb verb;
 	const char *path;
 	enum oomhook_psi_kind kind;
 };
 
 static const struct cmd_case cmd_cases[] = {
-	{ "add /:some:150000:1000000", 0, OOMHOOK_PSI_ADD, "/", OOMHOOK_PSI_SOME },
-	{ "  add\t/x:full:1:500000\n", 0, OOMHOOK_PSI_ADD, "/x", OOMHOOK_PSI_FULL },
-	{ "del /x:full", 0, OOMHOOK_PSI_DEL, "/x", OOMHOOK_PSI_FULL },
-	{ "del /a:b:some\n", 0, OOMHOOK_PSI_DEL, "/a:b", OOMHOOK_PSI_SOME },
-	{ "clear", 0, OOMHOOK_PSI_CLEAR },
-	{ "clear\n", 0, OOMHOOK_PSI_CLEAR },
+	{ "add /:some:150000:1000000", 0, OOMHOOK_VERB_ADD, "/", OOMHOOK_PSI_SOME },
+	{ "  add\t/x:full:1:500000\n", 0, OOMHOOK_VERB_ADD, "/x", OOMHOOK_PSI_FULL },
+	{ "del /x:full", 0, OOMHOOK_VERB_DEL, "/x", OOMHOOK_PSI_FULL },
+	{ "del /a:b:some\n", 0, OOMHOOK_VERB_DEL, "/a:b", OOMHOOK_PSI_SOME },
+	{ "clear", 0, OOMHOOK_VERB_CLEAR },
+	{ "clear\n", 0, OOMHOOK_VERB_CLEAR },
 	{ "add", -EINVAL },
 	{ "add ", -EINVAL },
 	{ "add /", -EINVAL },
@@ -400,7 +400,7 @@ static const struct cmd_case cmd_cases[] = {
 static void psi_cmd_table(struct kunit *test)
 {
 	struct oomhook_psi_spec *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	enum oomhook_psi_verb verb;
+	enum oomhook_verb verb;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -412,10 +412,45 @@ static void psi_cmd_table(struct kunit *test)
 		if (c->ret)
 			continue;
 		KUNIT_EXPECT_EQ(test, verb, c->verb);
-		if (c->verb == OOMHOOK_PSI_CLEAR)
+		if (c->verb == OOMHOOK_VERB_CLEAR)
 			continue;
 		KUNIT_EXPECT_STREQ(test, s->path, c->path);
 		KUNIT_EXPECT_EQ(test, s->kind, c->kind);
+	}
+}
+
+static const struct cmd_case path_cmd_cases[] = {
+	{ "add /pod", 0, OOMHOOK_VERB_ADD, "/pod" },
+	{ " add\t/kubepods.slice/\n", 0, OOMHOOK_VERB_ADD, "/kubepods.slice" },
+	{ "del /a/b", 0, OOMHOOK_VERB_DEL, "/a/b" },
+	{ "clear\n", 0, OOMHOOK_VERB_CLEAR },
+	{ "add pod", -EINVAL },
+	{ "add /a/../b", -EINVAL },
+	{ "add /a,/b", -EINVAL },
+	{ "add", -EINVAL },
+	{ "set /pod", -EINVAL },
+	{ "clear /pod", -EINVAL },
+	{ "", -EINVAL },
+};
+
+static void path_cmd_table(struct kunit *test)
+{
+	char path[OOMHOOK_PATH_MAX];
+	enum oomhook_verb verb;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(path_cmd_cases); i++) {
+		const struct cmd_case *c = &path_cmd_cases[i];
+
+		KUNIT_EXPECT_EQ_MSG(test, oomhook_parse_path_cmd(c->in, &verb,
+								 path,
+								 sizeof(path)),
+				    c->ret, "input \"%s\"", c->in);
+		if (c->ret)
+			continue;
+		KUNIT_EXPECT_EQ(test, verb, c->verb);
+		if (c->verb != OOMHOOK_VERB_CLEAR)
+			KUNIT_EXPECT_STREQ(test, path, c->path);
 	}
 }
 
@@ -423,6 +458,7 @@ static struct kunit_case oomhook_psi_spec_cases[] = {
 	KUNIT_CASE(psi_spec_table),
 	KUNIT_CASE(psi_spec_long_path),
 	KUNIT_CASE(psi_cmd_table),
+	KUNIT_CASE(path_cmd_table),
 	{}
 };
 

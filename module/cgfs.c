@@ -34,8 +34,6 @@
 
 #include "internal.h"
 
-/* Enough for any single-value cgroup file ("max\n", a u64 in decimal). */
-#define OOMHOOK_VALUE_MAX	32
 /* Enough for cgroup.events and memory.events. */
 #define OOMHOOK_KEYS_MAX	256
 /* Enough for a marker xattr's value ("1", "true"). */

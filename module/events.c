@@ -67,6 +67,12 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_LOW_LEFTOVER] = "low_leftover",
 	[OOMHOOK_STAT_MEMCG_OOM_KILLS] = "memcg_oom_kills",
 	[OOMHOOK_STAT_MEMCG_OOM_UNRECORDED] = "memcg_oom_unrecorded",
+	[OOMHOOK_STAT_TRIGGERS_LIMIT] = "triggers_limit",
+	[OOMHOOK_STAT_LIMIT_RUNS] = "limit_runs",
+	[OOMHOOK_STAT_LIMIT_SUPPRESSED_BUSY] = "limit_suppressed_busy",
+	[OOMHOOK_STAT_LIMIT_SUPPRESSED_COOLDOWN] = "limit_suppressed_cooldown",
+	[OOMHOOK_STAT_LIMIT_PASSTHROUGH] = "limit_passthrough",
+	[OOMHOOK_STAT_LIMIT_CHECKS] = "limit_checks",
 };
 
 static const char * const oomhook_action_names[] = {

@@ -26,6 +26,7 @@ extern struct oomhook_knob oomhook_hold_ms;
 extern struct oomhook_knob oomhook_low_mem_pct;
 extern struct oomhook_knob oomhook_low_swap_pct;
 extern struct oomhook_knob oomhook_low_ms;
+extern struct oomhook_knob oomhook_limit_act;
 
 /* ---- input parsing (parse.c); pure functions --------------------------- */
 
@@ -52,18 +53,20 @@ struct oomhook_psi_spec {
 	u32 window_us;
 };
 
-enum oomhook_psi_verb {
-	OOMHOOK_PSI_ADD,
-	OOMHOOK_PSI_DEL,
-	OOMHOOK_PSI_CLEAR,
+enum oomhook_verb {
+	OOMHOOK_VERB_ADD,
+	OOMHOOK_VERB_DEL,
+	OOMHOOK_VERB_CLEAR,
 };
 
 bool oomhook_valid_policy_name(const char *name);
 int oomhook_parse_chain(const char *buf,
 			char names[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX]);
 int oomhook_parse_psi_spec(const char *buf, struct oomhook_psi_spec *spec);
-int oomhook_parse_psi_cmd(const char *buf, enum oomhook_psi_verb *verb,
+int oomhook_parse_psi_cmd(const char *buf, enum oomhook_verb *verb,
 			  struct oomhook_psi_spec *spec);
+int oomhook_parse_path_cmd(const char *buf, enum oomhook_verb *verb,
+			   char *path, size_t len);
 const char *oomhook_psi_kind_name(enum oomhook_psi_kind kind);
 
 /* ---- decision state machine (sm.c); pure functions --------------------- */
@@ -375,6 +378,8 @@ void oomhook_low_leftover(unsigned long left);
 void oomhook_low_exit(void);
 bool oomhook_low_fired(u64 fired_ns, u64 wanted, u64 wanted_release);
 bool oomhook_low_release(u64 fired_ns, u64 wanted);
+bool oomhook_limit_fired(const char *trigger, const char *path,
+			 struct cgroup *cgrp, u64 fired_ns, u64 wanted);
 
 /* ---- events ring and counters (events.c) ------------------------------- */
 
@@ -510,6 +515,12 @@ enum oomhook_stat {
 	OOMHOOK_STAT_LOW_LEFTOVER,
 	OOMHOOK_STAT_MEMCG_OOM_KILLS,
 	OOMHOOK_STAT_MEMCG_OOM_UNRECORDED,
+	OOMHOOK_STAT_TRIGGERS_LIMIT,
+	OOMHOOK_STAT_LIMIT_RUNS,
+	OOMHOOK_STAT_LIMIT_SUPPRESSED_BUSY,
+	OOMHOOK_STAT_LIMIT_SUPPRESSED_COOLDOWN,
+	OOMHOOK_STAT_LIMIT_PASSTHROUGH,
+	OOMHOOK_STAT_LIMIT_CHECKS,
 	OOMHOOK_NR_STATS,
 };
 
@@ -528,6 +539,8 @@ void oomhook_cg_close(struct file *file);
 int oomhook_cg_read(const struct path *dir, const char *name, char *buf,
 		    size_t size);
 int oomhook_cg_read_file(struct file *file, char *buf, size_t size);
+/* Enough for any single-value cgroup file ("max\n", a u64 in decimal). */
+#define OOMHOOK_VALUE_MAX	32
 int oomhook_cg_write(const struct path *dir, const char *name,
 		     const char *val);
 int oomhook_cg_read_u64(const struct path *dir, const char *name, u64 *val);
@@ -567,6 +580,31 @@ void oomhook_watch_stop(struct oomhook_watch *w);
 
 /* ---- memcg-limit OOMs, recorded (limits.c) ----------------------------- */
 
+/**
+ * struct oomhook_limit_stat - a memory cgroup at its limit, as read
+ * @usage: its memory usage, bytes.
+ * @max: its memory.max, bytes.
+ * @anon: anonymous memory (memory.stat), bytes.
+ * @file: page cache, shared memory and tmpfs included (memory.stat), bytes.
+ * @shmem: shared memory and tmpfs (memory.stat), bytes.
+ * @swap_room: swap it may still use: the least room under memory.swap.max
+ *	of it and its ancestors, and at most the free swap, bytes.
+ */
+struct oomhook_limit_stat {
+	u64 usage;
+	u64 max;
+	u64 anon;
+	u64 file;
+	u64 shmem;
+	u64 swap_room;
+};
+
+u64 oomhook_limit_band(u64 max);
+bool oomhook_limit_pinned(u64 usage, u64 max);
+u64 oomhook_limit_reclaimable(const struct oomhook_limit_stat *s);
+bool oomhook_limit_exhausted(const struct oomhook_limit_stat *s, u64 *wanted);
+int oomhook_limits_guard_cmd(const char *buf);
+ssize_t oomhook_limits_guard_show(char *buf);
 void oomhook_limits_init(void);
 void oomhook_limits_exit(void);
 

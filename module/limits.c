@@ -33,6 +33,36 @@
  * decisions out of the events file's ring.  They are counted all the same
  * (memcg_oom_kills, memcg_oom_unrecorded).
  *
+ * Acting inside the limit (limit_act, on by default): a wake-up whose
+ * child's hierarchical max or high count rose looks, under RCU, for the
+ * memory cgroups in its subtree whose usage is within a band of a
+ * sixteenth of their memory.max; for those (they are at their limit: a
+ * healthy cgroup with page cache sits there too), it reads memory.stat
+ * and counts what reclaim could still free: page cache that is not shared
+ * memory, and anonymous and shared memory as far as swap has room, under
+ * the cgroup's and its ancestors' memory.swap.max.  When that is less than
+ * the band, the charging task's reclaim is failing and the kernel's memcg
+ * OOM killer is a few retries away: a decision starts, as for a pressure
+ * trigger but whatever the cooldown (holding back would only leave the
+ * kill to the kernel), with "limit:<cgroup>" as its trigger and that
+ * cgroup as its scope, so that nothing outside it is chosen.  It asks for
+ * the bytes that bring usage one band below the limit.
+ * Whether it wins the race depends on the time the charging task's
+ * retries take: with swap, they swap; without, they can be over within a
+ * millisecond (README, "Containers").
+ *
+ * A guard band (limit_guard, opt-in, per cgroup): with no swap, the
+ * charging task's retries can be over within a millisecond, before a
+ * decision that frees files (tmpfs) is done.  For each cgroup an
+ * administrator lists, oomhook sets memory.high a band below memory.max:
+ * a task that goes past it is throttled (reclaim, then up to 2 s of sleep
+ * on each return to user space) and its charges raise "high", which wakes
+ * the watch; so the decision is taken during the throttling, before the
+ * hard limit is reached.  Page cache is then reclaimed from the band's
+ * lower edge on.  What memory.high was is put back when the cgroup is
+ * taken off the list and at unload, unless somebody changed it meanwhile;
+ * a memory.max changed later is not followed (take it off, add it again).
+ *
  * Not covered: the memory_localevents mount option (the counters then move
  * only in the cgroup itself: no child of the root sees them), and children
  * of the root that got the memory controller after they were made (+memory
@@ -42,16 +72,23 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cgroup.h>
+#include <linux/completion.h>
 #include <linux/fsnotify_backend.h>
 #include <linux/kernfs.h>
 #include <linux/list.h>
 #include <linux/memcontrol.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
+#include <linux/page_counter.h>
 #include <linux/ratelimit.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/stat.h>
+#include <linux/swap.h>
 #include <linux/xarray.h>
+
+#include <kunit/visibility.h>
 
 #include "internal.h"
 
@@ -60,6 +97,14 @@
 /* Records of kills in cgroups not owned by root, per interval. */
 #define LIMITS_USER_BURST	4
 #define LIMITS_USER_INTERVAL	(10 * HZ)
+/* A limited cgroup is at its limit within a sixteenth of memory.max. */
+#define LIMITS_BAND_SHIFT	4
+/* Cgroups at their limit one wake-up reads memory.stat of, at most. */
+#define LIMITS_PINNED_MAX	4
+/* Cgroups with a guard band, at most. */
+#define LIMITS_GUARD_MAX	16
+/* memory.stat is about 1.5 KB on 6.1, 2 KB on 6.12. */
+#define LIMITS_STAT_MAX		SZ_4K
 
 /**
  * struct limits_child - a child of the root, watched
@@ -67,6 +112,7 @@
  * @watch: on its memory.events.
  * @cgrp: the child, pinned.
  * @kills: its hierarchical oom_kill counter, as last seen.
+ * @limits: its hierarchical max and high counters, summed, as last seen.
  * @seen: the rescan that last found it.
  */
 struct limits_child {
@@ -74,6 +120,7 @@ struct limits_child {
 	struct oomhook_watch watch;
 	struct cgroup *cgrp;
 	long kills;
+	long limits;
 	unsigned long seen;
 };
 
@@ -97,6 +144,9 @@ static DEFINE_XARRAY(limits_counts);
 static struct ratelimit_state limits_user_rs;
 /* The walk's path buffer; under limits_walk_mutex. */
 static char limits_path[PATH_MAX];
+/* Under limits_walk_mutex, too. */
+static char limits_stat_buf[LIMITS_STAT_MAX];
+static char limits_trigger[OOMHOOK_TRIGGER_MAX];
 static struct fsnotify_group *limits_group;
 static struct fsnotify_mark *limits_root_mark;
 static bool limits_stopping;
@@ -130,6 +180,484 @@ static long limits_kills(struct cgroup *cgrp)
 	rcu_read_unlock();
 	return kills;
 }
+
+/* How often charges met a limit (memory.max, memory.high) below @cgrp. */
+static long limits_met(struct cgroup *cgrp)
+{
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg;
+	long met = 0;
+
+	rcu_read_lock();
+	css = rcu_dereference(cgrp->subsys[memory_cgrp_id]);
+	if (css) {
+		memcg = mem_cgroup_from_css(css);
+		met = memcg_count(memcg, false, MEMCG_MAX) +
+		      memcg_count(memcg, false, MEMCG_HIGH);
+	}
+	rcu_read_unlock();
+	return met;
+}
+
+/* ---- acting inside the limit -------------------------------------------- */
+
+/**
+ * oomhook_limit_band() - how close to its limit a cgroup is at it
+ * @max: the limit, bytes.
+ *
+ * Return: a sixteenth of @max, bytes.
+ */
+u64 oomhook_limit_band(u64 max)
+{
+	return max >> LIMITS_BAND_SHIFT;
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_limit_band);
+
+/**
+ * oomhook_limit_pinned() - whether usage is at the limit
+ * @usage: bytes.
+ * @max: the limit, bytes.
+ *
+ * Return: true if @usage is within oomhook_limit_band() of @max.
+ */
+bool oomhook_limit_pinned(u64 usage, u64 max)
+{
+	return usage >= max - oomhook_limit_band(max);
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_limit_pinned);
+
+/**
+ * oomhook_limit_reclaimable() - what reclaim could still free in a cgroup
+ * @s: the cgroup, as read.
+ *
+ * Return: bytes: page cache other than shared memory, and anonymous and
+ * shared memory as far as there is swap room for it.
+ */
+u64 oomhook_limit_reclaimable(const struct oomhook_limit_stat *s)
+{
+	u64 cache = s->file > s->shmem ? s->file - s->shmem : 0;
+
+	return cache + min(s->anon + s->shmem, s->swap_room);
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_limit_reclaimable);
+
+/**
+ * oomhook_limit_exhausted() - whether a cgroup's charges are about to fail
+ * @s: the cgroup, as read.
+ * @wanted: receives the bytes that bring usage a band below the limit.
+ *
+ * Return: true if usage is at the limit and what reclaim could free there
+ * is less than the band: the kernel's memcg OOM killer is near.
+ */
+bool oomhook_limit_exhausted(const struct oomhook_limit_stat *s, u64 *wanted)
+{
+	u64 band = oomhook_limit_band(s->max);
+
+	if (!oomhook_limit_pinned(s->usage, s->max) ||
+	    oomhook_limit_reclaimable(s) >= band)
+		return false;
+	*wanted = s->usage + band - s->max;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_limit_exhausted);
+
+/*
+ * Up to LIMITS_PINNED_MAX online memory cgroups of @child's subtree whose
+ * usage is at their memory.max, pinned, outermost first.  Return: how
+ * many.
+ */
+static int limits_collect_pinned(struct cgroup *child, struct cgroup **out)
+{
+	struct cgroup_subsys_state *top, *pos;
+	struct mem_cgroup *memcg;
+	unsigned long max;
+	int n = 0;
+
+	rcu_read_lock();
+	top = rcu_dereference(child->subsys[memory_cgrp_id]);
+	if (!top)
+		goto out;
+	css_for_each_descendant_pre(pos, top) {
+		memcg = mem_cgroup_from_css(pos);
+		max = READ_ONCE(memcg->memory.max);
+		if (max == PAGE_COUNTER_MAX || !(pos->flags & CSS_ONLINE) ||
+		    !oomhook_limit_pinned((u64)page_counter_read(&memcg->memory)
+					  << PAGE_SHIFT, (u64)max << PAGE_SHIFT) ||
+		    !cgroup_tryget(pos->cgroup))
+			continue;
+		out[n] = pos->cgroup;
+		if (++n == LIMITS_PINNED_MAX)
+			break;
+	}
+out:
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * Swap @memcg may still use: the free swap, and the room under the
+ * memory.swap.max of it and of each ancestor.  Under RCU.
+ */
+static u64 limits_swap_room(struct mem_cgroup *memcg)
+{
+	long free = get_nr_swap_pages();
+	unsigned long room = free > 0 ? free : 0, max, used;
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *m;
+
+	for (css = &memcg->css; css->parent; css = css->parent) {
+		m = mem_cgroup_from_css(css);
+		max = READ_ONCE(m->swap.max);
+		used = page_counter_read(&m->swap);
+		room = min(room, max > used ? max - used : 0);
+	}
+	return (u64)room << PAGE_SHIFT;
+}
+
+/* Read @cgrp (at @path) into @s; under limits_walk_mutex. */
+static int limits_read_stat(struct cgroup *cgrp, const char *path,
+			    struct oomhook_limit_stat *s)
+{
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg;
+	struct path dir;
+	int ret;
+
+	ret = oomhook_cg_lookup(path, &dir);
+	if (ret)
+		return ret;
+	ret = oomhook_cg_read(&dir, "memory.stat", limits_stat_buf,
+			      sizeof(limits_stat_buf));
+	path_put(&dir);
+	if (ret < 0)
+		return ret;
+	ret = oomhook_parse_key(limits_stat_buf, "anon", &s->anon) ?:
+	      oomhook_parse_key(limits_stat_buf, "file", &s->file) ?:
+	      oomhook_parse_key(limits_stat_buf, "shmem", &s->shmem);
+	if (ret)
+		return ret;
+	rcu_read_lock();
+	css = rcu_dereference(cgrp->subsys[memory_cgrp_id]);
+	if (css) {
+		memcg = mem_cgroup_from_css(css);
+		s->usage = (u64)page_counter_read(&memcg->memory) << PAGE_SHIFT;
+		s->max = (u64)READ_ONCE(memcg->memory.max) << PAGE_SHIFT;
+		s->swap_room = limits_swap_room(memcg);
+	}
+	rcu_read_unlock();
+	return css ? 0 : -ENOENT;
+}
+
+/*
+ * Start a decision scoped to @cgrp if it is at its limit with nothing left
+ * to reclaim; under limits_walk_mutex.  Return: true if one started.
+ */
+static bool limits_try(struct cgroup *cgrp, u64 woken_ns)
+{
+	struct oomhook_limit_stat s;
+	u64 wanted;
+	int ret;
+
+	oomhook_count(OOMHOOK_STAT_LIMIT_CHECKS);
+	ret = kernfs_path(cgrp->kn, limits_path, sizeof(limits_path));
+	if (ret < 0 || ret >= sizeof(limits_path) ||
+	    limits_read_stat(cgrp, limits_path, &s) ||
+	    !oomhook_limit_exhausted(&s, &wanted))
+		return false;
+	scnprintf(limits_trigger, sizeof(limits_trigger), "limit:%s",
+		  limits_path);
+	return oomhook_limit_fired(limits_trigger, limits_path, cgrp, woken_ns,
+				   wanted);
+}
+
+/* A charge met a limit below @child: act where one is exhausted. */
+static void limits_check(struct cgroup *child, u64 woken_ns)
+{
+	struct cgroup *pinned[LIMITS_PINNED_MAX];
+	bool started = false;
+	int i, n;
+
+	n = limits_collect_pinned(child, pinned);
+	if (!n)
+		return;
+	mutex_lock(&limits_walk_mutex);
+	for (i = 0; i < n; i++) {
+		if (!started)
+			started = limits_try(pinned[i], woken_ns);
+		cgroup_put(pinned[i]);
+	}
+	mutex_unlock(&limits_walk_mutex);
+}
+
+/* ---- the guard band -------------------------------------------------------- */
+
+/**
+ * struct limits_guard - a cgroup whose memory.high oomhook set
+ * @path: the cgroup.
+ * @high: the memory.high written, bytes.
+ * @before: memory.high before, as read ("max" or bytes).
+ */
+struct limits_guard {
+	char path[OOMHOOK_PATH_MAX];
+	u64 high;
+	char before[OOMHOOK_VALUE_MAX];
+};
+
+/*
+ * The guards.  Changed under limits_guard_mutex, which is held across the
+ * cgroup file I/O, and limits_guard_lock, which readers take alone: a read
+ * of limit_guard holds its kernfs file's of->mutex, which cgroup file I/O
+ * takes too (for the cgroup's file).
+ */
+static DEFINE_MUTEX(limits_guard_mutex);
+static DEFINE_SPINLOCK(limits_guard_lock);
+static struct limits_guard limits_guards[LIMITS_GUARD_MAX];
+static unsigned int limits_nr_guards;
+static char limits_guard_param[LIMITS_GUARD_MAX * OOMHOOK_PATH_MAX];
+
+/* Under limits_guard_mutex. */
+static struct limits_guard *limits_guard_find(const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < limits_nr_guards; i++) {
+		if (!strcmp(limits_guards[i].path, path))
+			return &limits_guards[i];
+	}
+	return NULL;
+}
+
+/* Set the band on @g->path; under limits_guard_mutex. */
+static int limits_guard_set(struct limits_guard *g)
+{
+	char val[OOMHOOK_VALUE_MAX];
+	struct path dir;
+	u64 max;
+	int ret;
+
+	ret = oomhook_cg_lookup(g->path, &dir);
+	if (ret)
+		return ret;
+	ret = oomhook_cg_read_u64(&dir, "memory.max", &max);
+	if (!ret && max == U64_MAX)
+		ret = -EINVAL;
+	if (!ret)
+		ret = oomhook_cg_read(&dir, "memory.high", g->before,
+				      sizeof(g->before));
+	if (ret >= 0) {
+		strim(g->before);
+		g->high = round_down(max - oomhook_limit_band(max), PAGE_SIZE);
+		snprintf(val, sizeof(val), "%llu", g->high);
+		ret = oomhook_cg_write(&dir, "memory.high", val);
+	}
+	path_put(&dir);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Put memory.high back unless it changed since; a cgroup gone is fine.
+ * Under limits_guard_mutex.
+ */
+static void limits_guard_restore(const struct limits_guard *g)
+{
+	struct path dir;
+	u64 high;
+
+	if (oomhook_cg_lookup(g->path, &dir))
+		return;
+	if (!oomhook_cg_read_u64(&dir, "memory.high", &high) &&
+	    high == g->high)
+		oomhook_cg_write(&dir, "memory.high", g->before);
+	path_put(&dir);
+}
+
+/* Under limits_guard_mutex. */
+static void limits_guard_remove(struct limits_guard *g)
+{
+	limits_guard_restore(g);
+	spin_lock(&limits_guard_lock);
+	*g = limits_guards[--limits_nr_guards];
+	spin_unlock(&limits_guard_lock);
+}
+
+/*
+ * Add a guard band to @path: -ENOENT without such a cgroup, -EINVAL when
+ * its memory.max is "max", -EEXIST, -ENOSPC.  Under limits_guard_mutex.
+ */
+static int limits_guard_add(const char *path)
+{
+	struct limits_guard g = { };
+	int ret;
+
+	if (limits_guard_find(path))
+		return -EEXIST;
+	if (limits_nr_guards == LIMITS_GUARD_MAX)
+		return -ENOSPC;
+	strscpy(g.path, path, sizeof(g.path));
+	ret = limits_guard_set(&g);
+	if (ret)
+		return ret;
+	spin_lock(&limits_guard_lock);
+	limits_guards[limits_nr_guards++] = g;
+	spin_unlock(&limits_guard_lock);
+	return 0;
+}
+
+/* Under limits_guard_mutex. */
+static void limits_guard_clear(void)
+{
+	while (limits_nr_guards)
+		limits_guard_remove(&limits_guards[limits_nr_guards - 1]);
+}
+
+/*
+ * A command, run in a worker: a sysfs store holds its kernfs file's
+ * of->mutex, and cgroup file I/O takes sb_writers and another of->mutex,
+ * in the order every write to a cgroup file takes them the other way round
+ * (as for the PSI triggers, psi.c).
+ */
+struct limits_guard_req {
+	struct work_struct work;
+	struct completion done;
+	enum oomhook_verb verb;
+	char path[OOMHOOK_PATH_MAX];
+	int ret;
+};
+
+static void limits_guard_workfn(struct work_struct *work)
+{
+	struct limits_guard_req *req = container_of(work,
+						    struct limits_guard_req,
+						    work);
+	struct limits_guard *g;
+
+	mutex_lock(&limits_guard_mutex);
+	switch (req->verb) {
+	case OOMHOOK_VERB_ADD:
+		req->ret = limits_guard_add(req->path);
+		break;
+	case OOMHOOK_VERB_DEL:
+		g = limits_guard_find(req->path);
+		if (g)
+			limits_guard_remove(g);
+		else
+			req->ret = -ENOENT;
+		break;
+	case OOMHOOK_VERB_CLEAR:
+		limits_guard_clear();
+		break;
+	}
+	mutex_unlock(&limits_guard_mutex);
+	complete(&req->done);
+}
+
+/**
+ * oomhook_limits_guard_cmd() - a write to limit_guard
+ * @buf: "add <cgroup>", "del <cgroup>" or "clear".
+ *
+ * Return: 0, or a negative errno with nothing changed: -EINVAL for a
+ * malformed command or a cgroup without memory.max, -ENOENT for a missing
+ * cgroup (or, for del, one not listed), -EEXIST, -ENOSPC, -ENOMEM.
+ */
+int oomhook_limits_guard_cmd(const char *buf)
+{
+	struct limits_guard_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
+	int ret;
+
+	if (!req)
+		return -ENOMEM;
+	ret = oomhook_parse_path_cmd(buf, &req->verb, req->path,
+				     sizeof(req->path));
+	if (!ret) {
+		INIT_WORK(&req->work, limits_guard_workfn);
+		init_completion(&req->done);
+		queue_work(oomhook_wq, &req->work);
+		wait_for_completion(&req->done);
+		ret = req->ret;
+	}
+	kfree(req);
+	return ret;
+}
+
+/**
+ * oomhook_limits_guard_show() - read limit_guard
+ * @buf: a sysfs page.
+ *
+ * Return: bytes written: one "<cgroup> high=<bytes>" line per cgroup.
+ */
+ssize_t oomhook_limits_guard_show(char *buf)
+{
+	unsigned int i;
+	ssize_t len = 0;
+
+	spin_lock(&limits_guard_lock);
+	for (i = 0; i < limits_nr_guards; i++)
+		len += sysfs_emit_at(buf, len, "%s high=%llu\n",
+				     limits_guards[i].path,
+				     limits_guards[i].high);
+	spin_unlock(&limits_guard_lock);
+	return len;
+}
+
+/* limit_guard=: cgroup paths, comma-separated; checked now, set at init. */
+static int limits_guard_param_set(const char *val, const struct kernel_param *kp)
+{
+	char path[OOMHOOK_PATH_MAX], *tmp, *cur, *item;
+	unsigned int nr = 0;
+	int ret = 0;
+
+	if (strlen(val) >= sizeof(limits_guard_param))
+		return -E2BIG;
+	tmp = kstrdup(val, GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	cur = strim(tmp);
+	while (!ret && *cur && (item = strsep(&cur, ",")) != NULL) {
+		ret = oomhook_parse_cgroup_path(item, path, sizeof(path));
+		if (!ret && ++nr > LIMITS_GUARD_MAX)
+			ret = -ENOSPC;
+		if (ret)
+			pr_err("bad limit_guard entry \"%s\": %d\n", item, ret);
+		if (!cur)
+			break;
+	}
+	kfree(tmp);
+	if (!ret)
+		strscpy(limits_guard_param, val, sizeof(limits_guard_param));
+	return ret;
+}
+
+static int limits_guard_param_get(char *buf, const struct kernel_param *kp)
+{
+	return oomhook_limits_guard_show(buf);
+}
+
+static const struct kernel_param_ops limits_guard_param_ops = {
+	.set = limits_guard_param_set,
+	.get = limits_guard_param_get,
+};
+
+module_param_cb(limit_guard, &limits_guard_param_ops, NULL, 0444);
+MODULE_PARM_DESC(limit_guard, "Cgroups to set memory.high a sixteenth below memory.max for, comma-separated, e.g. \"/kubepods.slice\". Default none.");
+
+/* Set the bands the parameter lists; a cgroup that cannot be is skipped. */
+static void limits_guard_param_apply(void)
+{
+	char path[OOMHOOK_PATH_MAX], *cur = limits_guard_param, *item;
+	int ret;
+
+	mutex_lock(&limits_guard_mutex);
+	while ((item = strsep(&cur, ",")) != NULL) {
+		if (oomhook_parse_cgroup_path(item, path, sizeof(path)))
+			continue;
+		ret = limits_guard_add(path);
+		if (ret)
+			pr_warn("no guard band for %s: %d\n", path, ret);
+	}
+	mutex_unlock(&limits_guard_mutex);
+}
+
+/* ---- recording the kernel's kills ---------------------------------------- */
 
 /* A victim found by the walk, and the cgroup at its limit. */
 struct limits_kill {
@@ -360,11 +888,18 @@ static void limits_child_workfn(struct work_struct *work)
 {
 	struct limits_child *c = container_of(work, struct limits_child,
 					      watch.work);
-	long kills = limits_kills(c->cgrp);
+	long met = limits_met(c->cgrp), kills;
 
-	if (kills == READ_ONCE(c->kills))
+	/* First: the kernel's memcg OOM killer may be a few retries away. */
+	if (met != c->limits) {
+		c->limits = met;
+		if (oomhook_knob_get(&oomhook_limit_act))
+			limits_check(c->cgrp, READ_ONCE(c->watch.woken_ns));
+	}
+	kills = limits_kills(c->cgrp);
+	if (kills == c->kills)
 		return;
-	WRITE_ONCE(c->kills, kills);
+	c->kills = kills;
 	limits_walk(c->cgrp);
 }
 
@@ -393,6 +928,7 @@ static void limits_child_add(struct cgroup *cgrp)
 	c->seen = limits_gen;
 	/* Kills before now are not ours to report. */
 	c->kills = limits_kills(cgrp);
+	c->limits = limits_met(cgrp);
 	if (oomhook_watch_arm(&c->watch, file)) {
 		cgroup_put(cgrp);
 		goto fail;
@@ -544,6 +1080,7 @@ void oomhook_limits_init(void)
 	limits_group = group;
 	limits_root_mark = mark;
 	queue_work(oomhook_wq, &limits_rescan_work);
+	limits_guard_param_apply();
 	return;
 fail:
 	pr_warn("cannot watch the root cgroup: memcg OOM kills go unrecorded\n");
@@ -574,6 +1111,9 @@ void oomhook_limits_exit(void)
 	list_for_each_entry_safe(c, tmp, &limits_children, node)
 		limits_child_del(c);
 	mutex_unlock(&limits_mutex);
+	mutex_lock(&limits_guard_mutex);
+	limits_guard_clear();
+	mutex_unlock(&limits_guard_mutex);
 	xa_for_each(&limits_counts, id, seen)
 		kfree(seen);
 	xa_destroy(&limits_counts);

@@ -892,16 +892,24 @@ static const struct pressure_stats low_stats = {
 	OOMHOOK_STAT_LOW_PASSTHROUGH,
 };
 
+static const struct pressure_stats limit_stats = {
+	OOMHOOK_STAT_TRIGGERS_LIMIT, OOMHOOK_STAT_LIMIT_RUNS,
+	OOMHOOK_STAT_LIMIT_SUPPRESSED_BUSY,
+	OOMHOOK_STAT_LIMIT_SUPPRESSED_COOLDOWN, OOMHOOK_STAT_LIMIT_PASSTHROUGH,
+};
+
 /*
- * A pressure event (PSI, low memory): nobody waits for it.  It starts a
- * decision in the worker unless one or a victim is in flight, or the last
- * action was less than cooldown_ms ago.  Within the cooldown, low memory
- * still starts a decision of releases only when the chain has a policy that
- * releases memory without touching a task (tmpfs): memory that stays low
- * after a kill, because a cache holds it, is a reason to keep releasing, and
- * such a decision asks for @wanted_release, more than @wanted.  With
+ * A pressure event (PSI, low memory, a cgroup at its limit): nobody waits
+ * for it.  It starts a decision in the worker unless one or a victim is in
+ * flight, or the last action was less than cooldown_ms ago (not at a
+ * limit).  Within the cooldown, low memory still starts a decision of
+ * releases only when the chain has a policy that releases memory without
+ * touching a task (tmpfs): memory that stays low after a kill, because a
+ * cache holds it, is a reason to keep releasing, and such a decision asks
+ * for @wanted_release, more than @wanted.  Low memory and limits that come
+ * back right after releases in a row start a decision without them.  With
  * @leftover (memory short after a victim exited, because of what it left
- * behind), only such a decision may start, whatever the cooldown.
+ * behind), only a decision of releases may start, whatever the cooldown.
  */
 static bool pressure_fired(enum oomhook_source source,
 			   const struct pressure_stats *st, const char *trigger,
@@ -918,11 +926,18 @@ static bool pressure_fired(enum oomhook_source source,
 		return false;
 	}
 
-	release_only = source == OOMHOOK_SRC_LOW && oomhook_chain_releases();
+	release_only = (source == OOMHOOK_SRC_LOW ||
+			source == OOMHOOK_SRC_LIMIT) && oomhook_chain_releases();
 	oomhook_track_update(ktime_get_ns());
 	spin_lock(&oomhook_sm_lock);
+	/*
+	 * No cooldown at a cgroup's limit: the kernel's memcg OOM killer is
+	 * a few retries away, and suppressing the decision would only leave
+	 * the kill to it.
+	 */
 	if (!leftover)
 		verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
+					 source == OOMHOOK_SRC_LIMIT ? 0 :
 					 ms_to_ns(&oomhook_cooldown_ms),
 					 ms_to_ns(&oomhook_hold_ms),
 					 release_only);
@@ -1003,6 +1018,26 @@ bool oomhook_low_release(u64 fired_ns, u64 wanted)
 			      true);
 }
 
+/**
+ * oomhook_limit_fired() - a cgroup is at its memory.max for good (limits.c)
+ * @trigger: "limit:<path>".
+ * @path: the cgroup's path, the event's scope.
+ * @cgrp: the cgroup.
+ * @fired_ns: when the charge met the limit.
+ * @wanted: bytes that would bring its usage clear of the limit.
+ *
+ * Process context.  Whatever the cooldown; not while a decision or a
+ * victim is in flight.
+ *
+ * Return: true if a decision started.
+ */
+bool oomhook_limit_fired(const char *trigger, const char *path,
+			 struct cgroup *cgrp, u64 fired_ns, u64 wanted)
+{
+	return pressure_fired(OOMHOOK_SRC_LIMIT, &limit_stats, trigger, path,
+			      cgrp, fired_ns, wanted, wanted, false);
+}
+
 /* ---- module parameters ------------------------------------------------- */
 
 /**
@@ -1047,6 +1082,8 @@ module_param_cb(low_swap_pct, &oomhook_knob_param_ops, &oomhook_low_swap_pct, 04
 MODULE_PARM_DESC(low_swap_pct, "... and free swap under this percentage of the swap space; 100: memory alone decides. Default 10.");
 module_param_cb(low_ms, &oomhook_knob_param_ops, &oomhook_low_ms, 0444);
 MODULE_PARM_DESC(low_ms, "... for this long, ms. Default 250.");
+module_param_cb(limit_act, &oomhook_knob_param_ops, &oomhook_limit_act, 0444);
+MODULE_PARM_DESC(limit_act, "Act inside a cgroup at its own memory.max (1), or only record the kernel's kills there (0). Default 1.");
 
 static char oomhook_boot_chain[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX];
 static int oomhook_boot_nr;

@@ -331,6 +331,26 @@ int oomhook_parse_psi_spec(const char *buf, struct oomhook_psi_spec *spec)
 }
 EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_psi_spec);
 
+/*
+ * The verb of a command: "add " or "del " (@buf is moved past it), or
+ * "clear" alone.  Return: 0 or -EINVAL.
+ */
+static int parse_verb(const char **buf, enum oomhook_verb *verb)
+{
+	const char *s = skip_spaces(*buf);
+
+	if (str_has_prefix(s, "add") && isspace(s[3]))
+		*verb = OOMHOOK_VERB_ADD;
+	else if (str_has_prefix(s, "del") && isspace(s[3]))
+		*verb = OOMHOOK_VERB_DEL;
+	else if (sysfs_streq(s, "clear"))
+		*verb = OOMHOOK_VERB_CLEAR;
+	else
+		return -EINVAL;
+	*buf = s + 3;
+	return 0;
+}
+
 /**
  * oomhook_parse_psi_cmd() - parse a write to the psi_triggers file
  * @buf: "add <path:kind:threshold_us:window_us>", "del <path:kind>" or
@@ -340,23 +360,35 @@ EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_psi_spec);
  *
  * Return: 0 or a negative errno as for oomhook_parse_psi_spec().
  */
-int oomhook_parse_psi_cmd(const char *buf, enum oomhook_psi_verb *verb,
+int oomhook_parse_psi_cmd(const char *buf, enum oomhook_verb *verb,
 			  struct oomhook_psi_spec *spec)
 {
-	buf = skip_spaces(buf);
+	int ret = parse_verb(&buf, verb);
 
-	if (str_has_prefix(buf, "add") && isspace(buf[3])) {
-		*verb = OOMHOOK_PSI_ADD;
-		return parse_psi_fields(buf + 3, OOMHOOK_PSI_FIELDS, spec);
-	}
-	if (str_has_prefix(buf, "del") && isspace(buf[3])) {
-		*verb = OOMHOOK_PSI_DEL;
-		return parse_psi_fields(buf + 3, 2, spec);
-	}
-	if (sysfs_streq(buf, "clear")) {
-		*verb = OOMHOOK_PSI_CLEAR;
-		return 0;
-	}
-	return -EINVAL;
+	if (ret || *verb == OOMHOOK_VERB_CLEAR)
+		return ret;
+	return parse_psi_fields(buf, *verb == OOMHOOK_VERB_ADD ?
+				OOMHOOK_PSI_FIELDS : 2, spec);
 }
 EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_psi_cmd);
+
+/**
+ * oomhook_parse_path_cmd() - parse "add <cgroup>", "del <cgroup>" or "clear"
+ * @buf: the command.
+ * @verb: receives the command.
+ * @path: receives the cgroup path (add, del), normalized as by
+ *	oomhook_parse_cgroup_path().
+ * @len: size of @path.
+ *
+ * Return: 0, -EINVAL for malformed input, -ENAMETOOLONG for a long path.
+ */
+int oomhook_parse_path_cmd(const char *buf, enum oomhook_verb *verb,
+			   char *path, size_t len)
+{
+	int ret = parse_verb(&buf, verb);
+
+	if (ret || *verb == OOMHOOK_VERB_CLEAR)
+		return ret;
+	return oomhook_parse_cgroup_path(buf, path, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_path_cmd);

@@ -12,6 +12,8 @@
  *	low_mem_pct	the low-memory trigger: available memory (percent)
  *	low_swap_pct	... and free swap (percent) under which it acts
  *	low_ms		... once both stayed under for this long
+ *	limit_act	act at a cgroup's own memory.max (1) or only record (0)
+ *	limit_guard	cgroups with memory.high set a band below memory.max
  *	psi_triggers	the PSI triggers: read to list, write add/del/clear
  *	stats		counters
  *	events		recent decisions; poll()-able
@@ -148,6 +150,7 @@ OOMHOOK_KNOB(low_mem_pct, OOMHOOK_LOW_MEM_PCT_DEFAULT, 0,
 OOMHOOK_KNOB(low_swap_pct, OOMHOOK_LOW_SWAP_PCT_DEFAULT,
 	     OOMHOOK_LOW_SWAP_PCT_MIN, OOMHOOK_LOW_SWAP_PCT_MAX, false);
 OOMHOOK_KNOB(low_ms, OOMHOOK_LOW_MS_DEFAULT, 0, OOMHOOK_LOW_MS_MAX, false);
+OOMHOOK_KNOB(limit_act, 1, 0, 1, true);
 
 /* ---- policy ------------------------------------------------------------ */
 
@@ -188,7 +191,7 @@ static ssize_t psi_triggers_store(struct kobject *kobj,
 				  const char *buf, size_t count)
 {
 	struct oomhook_psi_spec *spec;
-	enum oomhook_psi_verb verb;
+	enum oomhook_verb verb;
 	int ret;
 
 	ret = check_write(buf, count);
@@ -201,13 +204,13 @@ static ssize_t psi_triggers_store(struct kobject *kobj,
 	if (ret)
 		goto out;
 	switch (verb) {
-	case OOMHOOK_PSI_ADD:
+	case OOMHOOK_VERB_ADD:
 		ret = oomhook_psi_add(spec);
 		break;
-	case OOMHOOK_PSI_DEL:
+	case OOMHOOK_VERB_DEL:
 		ret = oomhook_psi_del(spec);
 		break;
-	case OOMHOOK_PSI_CLEAR:
+	case OOMHOOK_VERB_CLEAR:
 		oomhook_psi_clear();
 		break;
 	}
@@ -217,6 +220,27 @@ out:
 }
 
 static struct kobj_attribute psi_triggers_attr = __ATTR_RW(psi_triggers);
+
+/* ---- limit_guard ------------------------------------------------------- */
+
+static ssize_t limit_guard_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return oomhook_limits_guard_show(buf);
+}
+
+static ssize_t limit_guard_store(struct kobject *kobj,
+				 struct kobj_attribute *attr,
+				 const char *buf, size_t count)
+{
+	int ret = check_write(buf, count);
+
+	if (!ret)
+		ret = oomhook_limits_guard_cmd(buf);
+	return ret ?: count;
+}
+
+static struct kobj_attribute limit_guard_attr = __ATTR_RW(limit_guard);
 
 /* ---- stats and events -------------------------------------------------- */
 
@@ -258,6 +282,8 @@ static struct attribute *oomhook_attrs[] = {
 	&oomhook_low_mem_pct.attr.attr,
 	&oomhook_low_swap_pct.attr.attr,
 	&oomhook_low_ms.attr.attr,
+	&oomhook_limit_act.attr.attr,
+	&limit_guard_attr.attr,
 	&psi_triggers_attr.attr,
 	&stats_attr.attr,
 	&events_attr.attr,

@@ -36,6 +36,8 @@ static const struct target targets[] = {
 	{ "budget_ms", 10, 10000 },
 	{ "hold_ms", 100, 60000 },
 	{ "psi_triggers", 1, 0 },
+	{ "limit_act", 0, 1 },
+	{ "limit_guard", 1, 0 },
 	{ "policies/memcg/subtree", 1, 0 },
 	{ "policies/tmpfs/dirs", 1, 0 },
 	{ "policies/tmpfs/order", 1, 0 },

@@ -26,7 +26,7 @@ spawn pre/x hog
 hog=$LASTPID
 must "before load, the kernel kills in /pre/x" wait_until 60 dead "$hog"
 
-must "load oomhook" load_core policy=memcg
+must "load oomhook, recording only at limits" load_core policy=memcg limit_act=0
 must "memcg active" wait_policy memcg
 check "nothing recorded yet" eq "$(stat_of memcg_oom_kills)" 0
 # A kill in /pre/y: the one before load is neither reported nor counted.
