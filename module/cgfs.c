@@ -23,12 +23,15 @@
 
 #include <kunit/visibility.h>
 #include <linux/file.h>
+#include <linux/cgroup.h>
 #include <linux/fs.h>
+#include <linux/kernfs.h>
 #include <linux/kernel.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/sched.h>
+#include <linux/stat.h>
 #include <linux/string.h>
 #include <linux/xattr.h>
 
@@ -111,6 +114,46 @@ int oomhook_cg_lookup(const char *cgpath, struct path *dir)
 	path_get(dir);
 	oomhook_cg_close(file);
 	return 0;
+}
+
+/**
+ * oomhook_cg_dir() - find a cgroup's directory, by the cgroup
+ * @cgrp: the cgroup.
+ * @buf: receives its path.
+ * @size: size of @buf.
+ * @dir: receives the directory, referenced; path_put() it.
+ *
+ * Return: 0, -ENAMETOOLONG, or the lookup's error (-ENOENT once removed).
+ */
+int oomhook_cg_dir(struct cgroup *cgrp, char *buf, size_t size,
+		   struct path *dir)
+{
+	int ret = kernfs_path(cgrp->kn, buf, size);
+
+	if (ret < 0 || ret >= size)
+		return -ENAMETOOLONG;
+	return oomhook_cg_lookup(buf, dir);
+}
+
+/**
+ * oomhook_cg_root_owned() - whether a cgroup's directory is owned by root
+ * @dir: the directory.
+ *
+ * Priority markers, and records of kills, are trusted only from cgroups
+ * owned by root: any user may own cgroups (systemd delegates
+ * user@UID.service) and write their xattrs.  kernfs brings an inode's
+ * owner up to date from the node in ->getattr(): a chown through another
+ * mount shows here.
+ *
+ * Return: true if its owner is root.
+ */
+bool oomhook_cg_root_owned(const struct path *dir)
+{
+	struct kstat st;
+
+	if (vfs_getattr_nosec(dir, &st, STATX_UID, AT_STATX_SYNC_AS_STAT))
+		return uid_eq(d_inode(dir->dentry)->i_uid, GLOBAL_ROOT_UID);
+	return uid_eq(st.uid, GLOBAL_ROOT_UID);
 }
 
 /**

@@ -533,6 +533,9 @@ int oomhook_cgfs_init(const char *mountpoint);
 void oomhook_cgfs_exit(void);
 struct vfsmount *oomhook_cg_mnt(void);
 int oomhook_cg_lookup(const char *cgpath, struct path *dir);
+int oomhook_cg_dir(struct cgroup *cgrp, char *buf, size_t size,
+		   struct path *dir);
+bool oomhook_cg_root_owned(const struct path *dir);
 struct file *oomhook_cg_open(const struct path *dir, const char *name,
 			     int flags);
 void oomhook_cg_close(struct file *file);

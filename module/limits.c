@@ -314,16 +314,15 @@ static u64 limits_swap_room(struct mem_cgroup *memcg)
 	return (u64)room << PAGE_SHIFT;
 }
 
-/* Read @cgrp (at @path) into @s; under limits_walk_mutex. */
-static int limits_read_stat(struct cgroup *cgrp, const char *path,
-			    struct oomhook_limit_stat *s)
+/* Read @cgrp into @s, its path into limits_path; under limits_walk_mutex. */
+static int limits_read_stat(struct cgroup *cgrp, struct oomhook_limit_stat *s)
 {
 	struct cgroup_subsys_state *css;
 	struct mem_cgroup *memcg;
 	struct path dir;
 	int ret;
 
-	ret = oomhook_cg_lookup(path, &dir);
+	ret = oomhook_cg_dir(cgrp, limits_path, sizeof(limits_path), &dir);
 	if (ret)
 		return ret;
 	ret = oomhook_cg_read(&dir, "memory.stat", limits_stat_buf,
@@ -356,13 +355,9 @@ static bool limits_try(struct cgroup *cgrp, u64 woken_ns)
 {
 	struct oomhook_limit_stat s;
 	u64 wanted;
-	int ret;
 
 	oomhook_count(OOMHOOK_STAT_LIMIT_CHECKS);
-	ret = kernfs_path(cgrp->kn, limits_path, sizeof(limits_path));
-	if (ret < 0 || ret >= sizeof(limits_path) ||
-	    limits_read_stat(cgrp, limits_path, &s) ||
-	    !oomhook_limit_exhausted(&s, &wanted))
+	if (limits_read_stat(cgrp, &s) || !oomhook_limit_exhausted(&s, &wanted))
 		return false;
 	scnprintf(limits_trigger, sizeof(limits_trigger), "limit:%s",
 		  limits_path);
@@ -677,16 +672,20 @@ static struct limits_seen limits_last(u64 id)
 
 /*
  * One pass over @child's subtree, under RCU: collect up to LIMITS_BATCH
- * memory cgroups whose own oom_kill counter rose since last seen, pinned,
- * each with the nearest ancestor-or-self (up to @child) whose own oom
- * counter rose.  Return: how many.
+ * memory cgroups whose own oom_kill counter rose since last seen (or, for
+ * a @baseline, whose oom_kill or oom counter differs from the one stored),
+ * pinned, with their counts.  Unless @baseline, each comes with the
+ * nearest ancestor-or-self (up to @child) whose own oom counter rose,
+ * pinned too: the cgroup that hit its limit.  Return: how many.
  */
-static int limits_collect(struct cgroup *child, struct limits_kill *out)
+static int limits_collect(struct cgroup *child, bool baseline,
+			  struct limits_kill *out)
 {
 	struct cgroup_subsys_state *top, *pos, *up;
+	struct limits_seen last;
 	struct mem_cgroup *memcg;
+	long kills, oom;
 	int n = 0;
-	long kills;
 
 	rcu_read_lock();
 	top = rcu_dereference(child->subsys[memory_cgrp_id]);
@@ -695,22 +694,25 @@ static int limits_collect(struct cgroup *child, struct limits_kill *out)
 	css_for_each_descendant_pre(pos, top) {
 		memcg = mem_cgroup_from_css(pos);
 		kills = memcg_count(memcg, true, MEMCG_OOM_KILL);
-		if (kills == limits_last(cgroup_id(pos->cgroup)).kills ||
-		    !cgroup_tryget(pos->cgroup))
+		oom = memcg_count(memcg, true, MEMCG_OOM);
+		last = limits_last(cgroup_id(pos->cgroup));
+		if (kills == last.kills && (!baseline || oom == last.oom))
+			continue;
+		if (!cgroup_tryget(pos->cgroup))
 			continue;
 		out[n] = (struct limits_kill){ .victim = pos->cgroup,
-					       .kills = kills };
-		for (up = pos; up; up = up == top ? NULL : up->parent) {
-			long oom = memcg_count(mem_cgroup_from_css(up), true,
-					       MEMCG_OOM);
-
-			if (oom != limits_last(cgroup_id(up->cgroup)).oom) {
-				if (cgroup_tryget(up->cgroup)) {
-					out[n].limited = up->cgroup;
-					out[n].oom = oom;
-				}
-				break;
+					       .kills = kills, .oom = oom };
+		for (up = pos; !baseline && up;
+		     up = up == top ? NULL : up->parent) {
+			oom = memcg_count(mem_cgroup_from_css(up), true,
+					  MEMCG_OOM);
+			if (oom == limits_last(cgroup_id(up->cgroup)).oom)
+				continue;
+			if (cgroup_tryget(up->cgroup)) {
+				out[n].limited = up->cgroup;
+				out[n].oom = oom;
 			}
+			break;
 		}
 		if (++n == LIMITS_BATCH)
 			break;
@@ -747,83 +749,17 @@ static bool limits_store(struct cgroup *cgrp, const long *oom,
 }
 
 /*
- * One pass of limits_baseline(), under RCU: up to LIMITS_BATCH memory
- * cgroups in @child's subtree whose own counts differ from those stored,
- * pinned (in .victim), with their counts.  Return: how many.
- */
-static int limits_collect_counts(struct cgroup *child,
-				 struct limits_kill *out)
-{
-	struct cgroup_subsys_state *top, *pos;
-	struct limits_seen last;
-	struct mem_cgroup *memcg;
-	long kills, oom;
-	int n = 0;
-
-	rcu_read_lock();
-	top = rcu_dereference(child->subsys[memory_cgrp_id]);
-	if (!top)
-		goto out;
-	css_for_each_descendant_pre(pos, top) {
-		memcg = mem_cgroup_from_css(pos);
-		kills = memcg_count(memcg, true, MEMCG_OOM_KILL);
-		oom = memcg_count(memcg, true, MEMCG_OOM);
-		last = limits_last(cgroup_id(pos->cgroup));
-		if ((kills == last.kills && oom == last.oom) ||
-		    !cgroup_tryget(pos->cgroup))
-			continue;
-		out[n] = (struct limits_kill){ .victim = pos->cgroup,
-					       .kills = kills, .oom = oom };
-		if (++n == LIMITS_BATCH)
-			break;
-	}
-out:
-	rcu_read_unlock();
-	return n;
-}
-
-/*
- * Take the counts of @child's subtree as they are, recording nothing:
- * OOMs before it was watched (before load) are not ours to report, and a
- * count left over from one would have a later kill taken for another.
- */
-static void limits_baseline(struct cgroup *child)
-{
-	struct limits_kill found[LIMITS_BATCH];
-	bool stored;
-	int i, n;
-
-	mutex_lock(&limits_walk_mutex);
-	do {
-		n = limits_collect_counts(child, found);
-		stored = false;
-		for (i = 0; i < n; i++) {
-			stored |= limits_store(found[i].victim, &found[i].oom,
-					       &found[i].kills);
-			cgroup_put(found[i].victim);
-		}
-	} while (n == LIMITS_BATCH && stored);
-	mutex_unlock(&limits_walk_mutex);
-}
-
-/*
  * Whether @cgrp's directory is owned by root; a cgroup already removed
  * counts as not.  Under limits_walk_mutex.
  */
 static bool limits_root_owned(struct cgroup *cgrp)
 {
-	struct kstat st;
 	struct path dir;
 	bool root;
-	int ret;
 
-	ret = kernfs_path(cgrp->kn, limits_path, sizeof(limits_path));
-	if (ret < 0 || ret >= sizeof(limits_path) ||
-	    oomhook_cg_lookup(limits_path, &dir))
+	if (oomhook_cg_dir(cgrp, limits_path, sizeof(limits_path), &dir))
 		return false;
-	if (vfs_getattr_nosec(&dir, &st, STATX_UID, AT_STATX_SYNC_AS_STAT))
-		st.uid = d_inode(dir.dentry)->i_uid;
-	root = uid_eq(st.uid, GLOBAL_ROOT_UID);
+	root = oomhook_cg_root_owned(&dir);
 	path_put(&dir);
 	return root;
 }
@@ -855,29 +791,40 @@ static void limits_record(const struct limits_kill *k)
 	oomhook_sysfs_notify_events();
 }
 
-/* The kernel killed in @child's subtree: find and record the kills. */
-static void limits_walk(struct cgroup *child)
+/*
+ * The kernel killed in @child's subtree: find and record the kills.  With
+ * @baseline, take the subtree's counts as they are and record nothing:
+ * OOMs before it was watched (before load) are not ours to report, and a
+ * count left over from one would have a later kill taken for another.
+ */
+static void limits_walk(struct cgroup *child, bool baseline)
 {
-	struct limits_kill found[LIMITS_BATCH];
+	struct limits_kill found[LIMITS_BATCH], *k;
 	bool stored;
 	int i, n;
 
 	mutex_lock(&limits_walk_mutex);
 	do {
-		n = limits_collect(child, found);
+		n = limits_collect(child, baseline, found);
 		stored = false;
 		for (i = 0; i < n; i++) {
+			k = &found[i];
 			/* A global OOM's victim is in the events already. */
-			if (found[i].limited)
-				limits_record(&found[i]);
-			stored |= limits_store(found[i].victim, NULL,
-					       &found[i].kills);
-			if (found[i].limited) {
-				limits_store(found[i].limited, &found[i].oom,
-					     NULL);
-				cgroup_put(found[i].limited);
+			if (k->limited)
+				limits_record(k);
+			/*
+			 * A victim's own oom count is stored only in a
+			 * baseline: in a walk, storing the limited cgroup's
+			 * marks its OOM as reported.
+			 */
+			stored |= limits_store(k->victim,
+					       baseline ? &k->oom : NULL,
+					       &k->kills);
+			if (k->limited) {
+				limits_store(k->limited, &k->oom, NULL);
+				cgroup_put(k->limited);
 			}
-			cgroup_put(found[i].victim);
+			cgroup_put(k->victim);
 		}
 	/* Without memory to store counts, the same victims would come back. */
 	} while (n == LIMITS_BATCH && stored);
@@ -900,7 +847,7 @@ static void limits_child_workfn(struct work_struct *work)
 	if (kills == c->kills)
 		return;
 	c->kills = kills;
-	limits_walk(c->cgrp);
+	limits_walk(c->cgrp, false);
 }
 
 /* Watch @cgrp, a child of the root; under limits_mutex. */
@@ -910,13 +857,11 @@ static void limits_child_add(struct cgroup *cgrp)
 	struct limits_child *c;
 	struct file *file;
 	struct path dir;
-	int ret;
 
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c || !path)
 		goto fail;
-	ret = kernfs_path(cgrp->kn, path, PATH_MAX);
-	if (ret < 0 || ret >= PATH_MAX || oomhook_cg_lookup(path, &dir))
+	if (oomhook_cg_dir(cgrp, path, PATH_MAX, &dir))
 		goto fail;
 	file = oomhook_cg_open(&dir, "memory.events", O_RDONLY);
 	path_put(&dir);
@@ -933,7 +878,7 @@ static void limits_child_add(struct cgroup *cgrp)
 		cgroup_put(cgrp);
 		goto fail;
 	}
-	limits_baseline(cgrp);
+	limits_walk(cgrp, true);
 	list_add(&c->node, &limits_children);
 	kfree(path);
 	return;

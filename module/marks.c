@@ -220,19 +220,6 @@ static u8 marks_read(struct dentry *dentry, bool root_owned)
 	return oomhook_mark_state(marked, class);
 }
 
-/*
- * Whether @dir is owned by root.  kernfs brings an inode's owner up to date
- * from the node in ->getattr(): a chown through another mount shows here.
- */
-static bool marks_root_owned(const struct path *dir)
-{
-	struct kstat st;
-
-	if (vfs_getattr_nosec(dir, &st, STATX_UID, AT_STATX_SYNC_AS_STAT))
-		return uid_eq(d_inode(dir->dentry)->i_uid, GLOBAL_ROOT_UID);
-	return uid_eq(st.uid, GLOBAL_ROOT_UID);
-}
-
 /* Called under rcu_read_lock() or oomhook_marks_lock. */
 static struct oomhook_mark *marks_find(u64 id)
 {
@@ -390,12 +377,10 @@ static int marks_dir(u64 id, struct path *dir)
 	cgrp = cgroup_get_from_id(id);
 	if (IS_ERR(cgrp))
 		return PTR_ERR(cgrp);
-	ret = kernfs_path(cgrp->kn, oomhook_marks_path,
-			  sizeof(oomhook_marks_path));
+	ret = oomhook_cg_dir(cgrp, oomhook_marks_path,
+			     sizeof(oomhook_marks_path), dir);
 	cgroup_put(cgrp);
-	if (ret < 0 || ret >= sizeof(oomhook_marks_path))
-		return -ENAMETOOLONG;
-	return oomhook_cg_lookup(oomhook_marks_path, dir);
+	return ret;
 }
 
 /* Cache the memory cgroup with id @id; under oomhook_marks_mutex. */
@@ -405,7 +390,8 @@ static void marks_add(u64 id)
 
 	if (marks_dir(id, &dir))
 		return;
-	marks_insert(id, &dir, marks_read(dir.dentry, marks_root_owned(&dir)));
+	marks_insert(id, &dir,
+		     marks_read(dir.dentry, oomhook_cg_root_owned(&dir)));
 }
 
 /* Under oomhook_marks_mutex. */
@@ -569,7 +555,7 @@ void oomhook_marks_refresh(void)
 	hash_for_each_safe(oomhook_marks, bkt, tmp, m, node) {
 		if (m->seen == oomhook_marks_gen &&
 		    (m->cgrp->self.flags & CSS_ONLINE)) {
-			bool root_owned = marks_root_owned(&m->dir);
+			bool root_owned = oomhook_cg_root_owned(&m->dir);
 
 			WRITE_ONCE(m->state, marks_read(m->dir.dentry,
 							root_owned));
