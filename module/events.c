@@ -73,6 +73,7 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_LIMIT_SUPPRESSED_COOLDOWN] = "limit_suppressed_cooldown",
 	[OOMHOOK_STAT_LIMIT_PASSTHROUGH] = "limit_passthrough",
 	[OOMHOOK_STAT_LIMIT_CHECKS] = "limit_checks",
+	[OOMHOOK_STAT_KERNEL_OOM_KILLS] = "kernel_oom_kills",
 };
 
 static const char * const oomhook_action_names[] = {

@@ -17,7 +17,12 @@
  * subtree for the memory cgroups whose own oom_kill rose (the victims),
  * and for each, up to the child, for the nearest whose own oom counter rose
  * (the cgroup that hit its limit).  A kill with no such cgroup was a global
- * OOM's (the kernel counts its victims too), already in the events file.
+ * OOM's (the kernel counts its victims there too): the kernel's killer
+ * acted after a fallback, or alone, and the kill is recorded as
+ * "trigger=oom policy=kernel action=kill victim=<cgroup>", so that every
+ * OOM kill on the machine is in the events file.  (oomhook's own kills,
+ * through cgroup.kill, raise no oom_kill.)  A task of the root cgroup
+ * itself is under no child of the root: its kill is not seen.
  *
  * New children of the root are found through an fsnotify mark on the root
  * cgroup's directory (mkdir and rmdir there), and the watches follow.  The
@@ -764,14 +769,19 @@ static bool limits_root_owned(struct cgroup *cgrp)
 	return root;
 }
 
-/* Record the kernel's kill of @k in the events file; under the walk mutex. */
+/*
+ * Record the kernel's kill of @k in the events file, at a limit or at a
+ * global OOM (the kernel's killer after a fallback, or alone); under the
+ * walk mutex.
+ */
 static void limits_record(const struct limits_kill *k)
 {
 	/* Too big for the stack; the walk mutex serializes its users. */
 	static struct oomhook_record rec;
 	int len;
 
-	oomhook_count(OOMHOOK_STAT_MEMCG_OOM_KILLS);
+	oomhook_count(k->limited ? OOMHOOK_STAT_MEMCG_OOM_KILLS :
+				   OOMHOOK_STAT_KERNEL_OOM_KILLS);
 	if (!limits_root_owned(k->victim) && !__ratelimit(&limits_user_rs)) {
 		oomhook_count(OOMHOOK_STAT_MEMCG_OOM_UNRECORDED);
 		return;
@@ -782,9 +792,13 @@ static void limits_record(const struct limits_kill *k)
 		.outcome = OOMHOOK_OUT_NONE,
 		.fallback = true,
 	};
-	len = scnprintf(rec.trigger, sizeof(rec.trigger), "memcg-oom:");
-	kernfs_path(k->limited->kn, rec.trigger + len,
-		    sizeof(rec.trigger) - len);
+	if (k->limited) {
+		len = scnprintf(rec.trigger, sizeof(rec.trigger), "memcg-oom:");
+		kernfs_path(k->limited->kn, rec.trigger + len,
+			    sizeof(rec.trigger) - len);
+	} else {
+		strscpy(rec.trigger, "oom", sizeof(rec.trigger));
+	}
 	strscpy(rec.policy, "kernel", sizeof(rec.policy));
 	kernfs_path(k->victim->kn, rec.victim, sizeof(rec.victim));
 	oomhook_ring_add(&oomhook_events, &rec);
@@ -809,8 +823,7 @@ static void limits_walk(struct cgroup *child, bool baseline)
 		stored = false;
 		for (i = 0; i < n; i++) {
 			k = &found[i];
-			/* A global OOM's victim is in the events already. */
-			if (k->limited)
+			if (!baseline)
 				limits_record(k);
 			/*
 			 * A victim's own oom count is stored only in a

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # e. Twenty consecutive global OOMs (five on the debug kernel, where each
 #    takes ~11 s) with no eligible victim (everything is omitted): the
-#    kernel's killer takes over each time, each fallback is counted, and
-#    the guest never hangs.
+#    kernel's killer takes over each time, each fallback is counted, each
+#    of its kills is recorded in events as policy=kernel, and the guest
+#    never hangs.
 # mem: 256
 
 must "modprobe oomhook policy=memcg" load_core policy=memcg
@@ -39,4 +40,10 @@ check "every OOM call is accounted for" eq "$(stat_of triggers_oom)" \
 	"$(( $(stat_of oom_handled) + $(stat_of oom_held) + \
 	$(stat_of oom_passthrough) + $(stat_of oom_deferred) + \
 	$(stat_of fallbacks) ))"
-check "the events say: no victim, fallback" event_has "trigger=oom" "outcome=none" "fallback=1"
+check "the events say: no victim, fallback" event_has "trigger=oom" \
+	"action=none" "outcome=none" "fallback=1"
+recorded() { [ "$(stat_of kernel_oom_kills)" -ge "$1" ]; }
+check "each of the kernel's kills recorded, as the kernel's" wait_until 10 recorded $n
+check "... naming its victim" event_has "trigger=oom " "policy=kernel" \
+	"action=kill" "victim=/O " "fallback=1"
+check "as often as it killed" eq "$(stat_of kernel_oom_kills)" "$(kernel_kills)"

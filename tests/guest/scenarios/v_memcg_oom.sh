@@ -128,8 +128,8 @@ must "a root-owned cgroup's hog killed right after" wait_until 60 dead "$hog"
 check "recorded all the same" wait_until 5 sh -c \
 	"[ \$(grep -c 'trigger=memcg-oom:/lim2 ' $OH/events) -ge 2 ]"
 
-# ---- a global OOM's kill is not a memcg OOM's ------------------------------
-n0=$(memcg_records) kk0=$(kernel_kills)
+# ---- a global OOM's kill: the kernel's after a fallback, not a memcg OOM's --
+n0=$(memcg_records) kk0=$(kernel_kills) g0=$(stat_of kernel_oom_kills)
 must "dry run: the kernel's killer acts" put $OH/dry_run 1
 cg_new G
 spawn G hog
@@ -138,6 +138,10 @@ must "the kernel's global killer kills it" wait_until 120 dead "$hog"
 check "the kernel killed" ge "$(kernel_kills)" $((kk0 + 1))
 sleep 1
 check "no memcg-oom record for it" eq "$(memcg_records)" "$n0"
+say "events: $(grep 'victim=/G ' $OH/events | tr '\n' ';')"
+check "recorded as the kernel's kill at a global OOM" event_has \
+	"trigger=oom " "policy=kernel" "action=kill" "victim=/G "
+check "counted" eq "$(stat_of kernel_oom_kills)" $((g0 + 1))
 put $OH/dry_run 0
 
 # ---- unload while a cgroup is at its limit ----------------------------------
