@@ -11,6 +11,13 @@
  * Then, from a worker, "1" to the victim's cgroup.kill, which catches a
  * process forked meanwhile, and the victim's cgroup.events is watched.
  *
+ * Every kill follows the convention of systemd-oomd and oomd, so that
+ * systemd records it as the unit's OOM kill (Result=oom-kill): the
+ * victim's user.oomd_ooms xattr is incremented before the kill, and the
+ * number of processes killed is added to user.oomd_kill after it.  In the
+ * OOM path, where no file may be touched, both are written by the
+ * follow-up, right after the kill.
+ *
  * The killed tasks are not OOM victims in the kernel's sense
  * (mark_oom_victim() is not exported): they free their memory as they exit,
  * which takes time.  Whether the victim has emptied is one load
@@ -46,6 +53,8 @@
  * @exited: the victim's cgroup is no longer populated.
  * @exit_ns: when that was seen.
  * @armed_gen: the decision @watch is armed for.
+ * @killed: processes the kill signalled, for user.oomd_kill.
+ * @reported: user.oomd_ooms was incremented before the kill.
  * @path: the victim's path, for the follow-up.
  */
 struct oomhook_tracker {
@@ -60,8 +69,14 @@ struct oomhook_tracker {
 	bool exited;
 	u64 exit_ns;
 	u64 armed_gen;
+	unsigned int killed;
+	bool reported;
 	char path[OOMHOOK_PATH_MAX];
 };
+
+/* The oomd convention (see above). */
+#define OOMD_OOMS_XATTR	"user.oomd_ooms"
+#define OOMD_KILL_XATTR	"user.oomd_kill"
 
 /* Enough for cgroup.events ("populated 1\nfrozen 0\n"). */
 #define OOMHOOK_CG_EVENTS_MAX	64
@@ -173,21 +188,28 @@ static void tracker_arm_workfn(struct work_struct *work)
 						 arm_work);
 	unsigned int noreclaim = memalloc_noreclaim_save();
 	char path[OOMHOOK_PATH_MAX];
+	unsigned int killed;
 	struct path dir;
 	struct file *file;
+	bool reported;
 	u64 gen;
 
 	oomhook_watch_stop(&t->watch);
 	spin_lock(&t->lock);
 	gen = t->gen;
 	strscpy(path, t->path, sizeof(path));
+	killed = t->killed;
+	reported = t->reported;
 	WRITE_ONCE(t->armed_gen, gen);
 	spin_unlock(&t->lock);
 	if (!path[0] || oomhook_cg_lookup(path, &dir))
 		goto out;
 
+	if (!reported)
+		oomhook_cg_xattr_add(&dir, OOMD_OOMS_XATTR, 1);
 	if (!oomhook_cg_write(&dir, "cgroup.kill", "1"))
 		oomhook_count(OOMHOOK_STAT_KILLS_FOLLOWED_UP);
+	oomhook_cg_xattr_add(&dir, OOMD_KILL_XATTR, killed);
 	file = oomhook_cg_open(&dir, "cgroup.events", O_RDONLY);
 	path_put(&dir);
 	if (IS_ERR(file) || oomhook_watch_arm(&t->watch, file))
@@ -234,11 +256,15 @@ void oomhook_track_stop(void)
  * @cgrp: the victim.
  * @gen: the decision that killed it.
  * @now: when the kill landed, ns.
+ * @killed: processes the kill signalled.
+ * @reported: user.oomd_ooms was incremented before the kill; if not, the
+ *	follow-up does it.
  *
  * Any context (the OOM notifier too): takes a reference and a spinlock and
  * queues the follow-up work.
  */
-void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now)
+void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now,
+			  unsigned int killed, bool reported)
 {
 	struct oomhook_tracker *t = &oomhook_tracker;
 	struct cgroup *old;
@@ -253,6 +279,8 @@ void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now)
 	t->kill_ns = now;
 	t->low = tracker_usage(cgrp);
 	t->exited = false;
+	t->killed = killed;
+	t->reported = reported;
 	kernfs_path(cgrp->kn, t->path, sizeof(t->path));
 	rcu_assign_pointer(t->cgrp, cgrp);
 	spin_unlock(&t->lock);
@@ -407,6 +435,8 @@ int oomhook_kill_cgroup(const struct oomhook_event *ev,
 			struct oomhook_result *res)
 {
 	unsigned int killed;
+	struct path dir;
+	bool reported;
 	u64 now;
 
 	if (!victim->cgrp)
@@ -420,6 +450,13 @@ int oomhook_kill_cgroup(const struct oomhook_event *ev,
 	if (!oomhook_run_commit(ev))
 		return -ETIMEDOUT;
 
+	/* Nobody waits outside the OOM path: as systemd-oomd does, first. */
+	reported = ev->source != OOMHOOK_SRC_OOM && !ev->atomic &&
+		   !oomhook_cg_lookup(victim->path, &dir);
+	if (reported) {
+		reported = !oomhook_cg_xattr_add(&dir, OOMD_OOMS_XATTR, 1);
+		path_put(&dir);
+	}
 	rcu_read_lock();
 	killed = kill_pass(victim->cgrp);
 	rcu_read_unlock();
@@ -431,7 +468,8 @@ int oomhook_kill_cgroup(const struct oomhook_event *ev,
 	}
 	now = ktime_get_ns();
 	oomhook_run_landed(ev);
-	oomhook_track_victim(victim->cgrp, oomhook_run_gen(ev), now);
+	oomhook_track_victim(victim->cgrp, oomhook_run_gen(ev), now, killed,
+			     reported);
 	res->action = OOMHOOK_ACT_KILL;
 	res->expected = victim->usage;
 	return 0;

@@ -35,6 +35,7 @@
 #include <linux/string.h>
 #include <linux/xattr.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /* Enough for cgroup.events and memory.events. */
@@ -154,6 +155,36 @@ bool oomhook_cg_root_owned(const struct path *dir)
 	if (vfs_getattr_nosec(dir, &st, STATX_UID, AT_STATX_SYNC_AS_STAT))
 		return uid_eq(d_inode(dir->dentry)->i_uid, GLOBAL_ROOT_UID);
 	return uid_eq(st.uid, GLOBAL_ROOT_UID);
+}
+
+/**
+ * oomhook_cg_xattr_add() - add to a counter kept in a cgroup's xattr
+ * @dir: the cgroup's directory.
+ * @name: the xattr, e.g. "user.oomd_ooms".
+ * @n: what to add.
+ *
+ * A missing or malformed value counts as 0.  Not atomic against another
+ * writer of the same xattr (systemd-oomd's own read-modify-write is not
+ * either).
+ *
+ * Return: 0 or a negative errno.
+ */
+int oomhook_cg_xattr_add(const struct path *dir, const char *name, u64 n)
+{
+	struct dentry *dentry = dir->dentry;
+	char value[OOMHOOK_VALUE_MAX];
+	u64 count = 0;
+	ssize_t len;
+
+	len = __vfs_getxattr(dentry, d_inode(dentry), name, value,
+			     sizeof(value) - 1);
+	if (len > 0) {
+		value[len] = '\0';
+		if (kstrtou64(strim(value), 10, &count))
+			count = 0;
+	}
+	len = scnprintf(value, sizeof(value), "%llu", count + n);
+	return vfs_setxattr(OOMHOOK_NOP_IDMAP, dentry, name, value, len, 0);
 }
 
 /**

@@ -537,6 +537,7 @@ int oomhook_cg_lookup(const char *cgpath, struct path *dir);
 int oomhook_cg_dir(struct cgroup *cgrp, char *buf, size_t size,
 		   struct path *dir);
 bool oomhook_cg_root_owned(const struct path *dir);
+int oomhook_cg_xattr_add(const struct path *dir, const char *name, u64 n);
 struct file *oomhook_cg_open(const struct path *dir, const char *name,
 			     int flags);
 void oomhook_cg_close(struct file *file);
@@ -663,7 +664,8 @@ int oomhook_run_pin(const struct oomhook_event *ev, struct cgroup *cgrp);
 u64 oomhook_run_gen(const struct oomhook_event *ev);
 void oomhook_victim_exited(u64 gen, unsigned long left);
 void oomhook_victim_progress(u64 gen, u64 now);
-void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now);
+void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now,
+			  unsigned int killed, bool reported);
 void oomhook_track_set_seq(u64 gen, u64 seq);
 void oomhook_track_expired(bool fallback);
 void oomhook_track_update(u64 now);

@@ -29,6 +29,12 @@ check "the event names memcg and /A" event_has "trigger=oom" "policy=memcg" "act
 check "the victim's exit was seen" wait_until 10 event_has "victim=/A" "outcome=exited"
 check "poll() on events woke up" wait_until 10 grep -q woken /tmp/poll.out
 check "one kill counted" eq "$(stat_of kills)" 1
+# The oomd convention, written by the follow-up in the OOM path.
+check "user.oomd_ooms on /A is 1" wait_until 5 sh -c \
+	"[ \"\$(xattr get $CG/A user.oomd_ooms)\" = 1 ]"
+check "user.oomd_kill on /A counts its 4 processes" wait_until 5 sh -c \
+	"[ \"\$(xattr get $CG/A user.oomd_kill)\" = 4 ]"
+check "none on B" sh -c "! xattr get $CG/B user.oomd_ooms"
 check "no fallback" eq "$(stat_of fallbacks)" 0
 check "the tracepoint saw the action" \
 	grep -q 'oomhook_action:.*victim=/A' /sys/kernel/tracing/trace

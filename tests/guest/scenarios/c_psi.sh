@@ -39,6 +39,11 @@ check "D never hit an OOM" eq "$(awk '$1 == "oom" { print $2 }' $CG/D/memory.eve
 check "the trigger fired" sh -c "grep -q 'fired=[1-9]' $OH/psi_triggers"
 check "one PSI decision ran" ge "$(stat_of psi_runs)" 1
 check "the bystander in E is alive" alive "$bystander"
+# The oomd convention, for systemd's Result=oom-kill: ooms before, kill after.
+check "user.oomd_ooms on /D is 1" eq "$(xattr get $CG/D user.oomd_ooms)" 1
+check "user.oomd_kill on /D counts the process" wait_until 5 sh -c \
+	"[ \"\$(xattr get $CG/D user.oomd_kill)\" = 1 ]"
+check "none on the bystander's cgroup" sh -c "! xattr get $CG/E user.oomd_ooms"
 
 # The trap: rmdir of the victim's cgroup wakes the trigger with EPOLLERR.
 wait_until 10 sh -c "! grep -q '^populated 1' $CG/D/cgroup.events"
