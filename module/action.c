@@ -14,8 +14,9 @@
  * Every kill follows the convention of systemd-oomd and oomd, so that
  * systemd records it as the unit's OOM kill (Result=oom-kill): the
  * victim's user.oomd_ooms xattr is incremented before the kill, and the
- * number of processes killed is added to user.oomd_kill after it.  In the
- * OOM path, where no file may be touched, both are written by the
+ * number of processes killed is added to user.oomd_kill after it.  At a
+ * global OOM, where no file may be touched, and at a cgroup's own limit,
+ * where the kernel's killer is a few retries away, both are written by the
  * follow-up, right after the kill.
  *
  * The killed tasks are not OOM victims in the kernel's sense
@@ -450,8 +451,12 @@ int oomhook_kill_cgroup(const struct oomhook_event *ev,
 	if (!oomhook_run_commit(ev))
 		return -ETIMEDOUT;
 
-	/* Nobody waits outside the OOM path: as systemd-oomd does, first. */
-	reported = ev->source != OOMHOOK_SRC_OOM && !ev->atomic &&
+	/*
+	 * Where the kernel's killer is not a moment away (PSI, low), as
+	 * systemd-oomd does: first.
+	 */
+	reported = (ev->source == OOMHOOK_SRC_PSI ||
+		    ev->source == OOMHOOK_SRC_LOW) && !ev->atomic &&
 		   !oomhook_cg_lookup(victim->path, &dir);
 	if (reported) {
 		reported = !oomhook_cg_xattr_add(&dir, OOMD_OOMS_XATTR, 1);
