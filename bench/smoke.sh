@@ -38,6 +38,14 @@ check "oomhook was loaded with the documented chain" \
 check "oomhook made the kill (its stats)" grep -q '^kills [1-9]' "$res/oomhook/oomhook-stats"
 check "the kernel's killer killed nothing in oomhook's guest" \
 	sh -c "! grep -q 'Out of memory: Killed process' '$res/oomhook/dmesg'"
+# The oomd convention on the victim: systemd, reading user.oomd_ooms when
+# the unit's cgroup empties, takes the kill for an OOM kill.
+journal=$res/oomhook/journal
+grep 'bench-batch' "$journal" | sed 's/^/# journal: /' | head -n 8
+check "systemd saw oomhook's kill as an OOM killer's (user.oomd_ooms)" \
+	grep -q 'bench-batch.service: systemd-oomd killed' "$journal"
+check "the unit failed with result oom-kill" \
+	grep -q "bench-batch.service: Failed with result 'oom-kill'" "$journal"
 check "oomhook did not wake while calm" grep -q '^calm contender=oomhook cpu_ms=0 wakeups=0 ' "$res/results"
 check "the table has both rows" sh -c "grep -q '^| kernel | [01]/1 ' '$res/report.md' && grep -q '^| oomhook | 1/1 ' '$res/report.md'"
 check "the plot was drawn" test -s "$res/plot.png"
