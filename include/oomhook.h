@@ -206,6 +206,36 @@ struct oomhook_candidate {
 /* oomhook_select_cgroup() flag: pass over cgroups with cgroup.freeze set. */
 #define OOMHOOK_SELECT_UNFROZEN		0x1
 
+/* Patterns in one list of &struct oomhook_patterns. */
+#define OOMHOOK_PATTERNS_MAX		8
+
+/**
+ * struct oomhook_patterns - cgroup path patterns
+ * @nr: how many.
+ * @depth: each one's number of components: it matches cgroups at that
+ *	level only (and, through them, their subtrees).
+ * @pattern: each one, a glob_match() pattern over the whole cgroup path,
+ *	e.g. "/kubepods.slice/kubepods-besteffort.slice".
+ */
+struct oomhook_patterns {
+	unsigned int nr;
+	unsigned int depth[OOMHOOK_PATTERNS_MAX];
+	char pattern[OOMHOOK_PATTERNS_MAX][OOMHOOK_PATH_MAX];
+};
+
+/**
+ * struct oomhook_prio - priorities by cgroup path, besides the markers
+ * @prefer: cgroups whose subtrees rank as user.oomd_prefer.
+ * @avoid: cgroups whose subtrees rank as user.oomd_avoid (over @prefer
+ *	where both match).
+ *
+ * A cgroup's own marker still decides for it and below it.
+ */
+struct oomhook_prio {
+	struct oomhook_patterns prefer;
+	struct oomhook_patterns avoid;
+};
+
 /*
  * &struct oomhook_policy flag: ->handle() keeps the OOM notifier's rules (no
  * sleeping, no allocation, no VFS), so the core calls it synchronously at a
@@ -267,6 +297,15 @@ bool oomhook_event_expired(const struct oomhook_event *ev);
 int oomhook_select_cgroup(const struct oomhook_event *ev,
 			  struct cgroup *subtree, unsigned int flags,
 			  struct oomhook_candidate *victim);
+int oomhook_select_cgroup_prio(const struct oomhook_event *ev,
+			       struct cgroup *subtree,
+			       const struct oomhook_prio *prio,
+			       unsigned int flags,
+			       struct oomhook_candidate *victim);
+int oomhook_parse_patterns(const char *buf, struct oomhook_patterns *p);
+bool oomhook_patterns_match(const struct oomhook_patterns *p,
+			    unsigned int depth, const char *path);
+ssize_t oomhook_patterns_show(char *buf, const struct oomhook_patterns *p);
 int oomhook_kill_cgroup(const struct oomhook_event *ev,
 			const struct oomhook_candidate *victim,
 			struct oomhook_result *res);

@@ -454,7 +454,67 @@ static void path_cmd_table(struct kunit *test)
 	}
 }
 
+#define KP	"/kubepods.slice/"
+
+static void patterns_parse(struct kunit *test)
+{
+	struct oomhook_patterns *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	static const char * const bad[] = {
+		"a", "/", "/a//b", "/a/../b", "/a/./b", "/a,,/b", "/a b",
+		"/a,relative", "/a\t/b", "", "\t\n", "none,/a", "/a,none",
+	};
+	static const char two[] = KP "kubepods-besteffort.slice,/batch-*/\n";
+	static const char nine[] = "/1,/2,/3,/4,/5,/6,/7,/8,/9";
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, oomhook_parse_patterns("none\n", p), 0);
+	KUNIT_EXPECT_EQ(test, p->nr, 0U);
+	KUNIT_EXPECT_EQ(test, oomhook_parse_patterns(two, p), 0);
+	KUNIT_EXPECT_EQ(test, p->nr, 2U);
+	KUNIT_EXPECT_STREQ(test, p->pattern[0], KP "kubepods-besteffort.slice");
+	KUNIT_EXPECT_EQ(test, p->depth[0], 2U);
+	KUNIT_EXPECT_STREQ(test, p->pattern[1], "/batch-*");
+	KUNIT_EXPECT_EQ(test, p->depth[1], 1U);
+	/* Bad input leaves the list as it was. */
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, oomhook_parse_patterns(bad[i], p),
+				    -EINVAL, "input \"%s\"", bad[i]);
+		KUNIT_EXPECT_EQ(test, p->nr, 2U);
+	}
+	KUNIT_EXPECT_EQ(test, oomhook_parse_patterns(nine, p), -E2BIG);
+	KUNIT_EXPECT_EQ(test, p->nr, 2U);
+	/* Eight is the most. */
+	KUNIT_EXPECT_EQ(test, oomhook_parse_patterns(nine + 3, p), 0);
+	KUNIT_EXPECT_EQ(test, p->nr, 8U);
+}
+
+static void patterns_match(struct kunit *test)
+{
+	struct oomhook_patterns *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	static const char pats[] = KP "kubepods-pod*.slice,/b?tch/[xy]";
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, oomhook_parse_patterns(pats, p), 0);
+	KUNIT_EXPECT_TRUE(test,
+			  oomhook_patterns_match(p, 2, KP "kubepods-pod12.slice"));
+	/* Burstable and BestEffort pods sit one level lower. */
+	KUNIT_EXPECT_FALSE(test,
+			   oomhook_patterns_match(p, 2, KP "kubepods-burstable.slice"));
+	KUNIT_EXPECT_FALSE(test,
+			   oomhook_patterns_match(p, 3, KP "kubepods-b.slice/kubepods-pod1.slice"));
+	/* A pattern matches at its own depth only. */
+	KUNIT_EXPECT_FALSE(test,
+			   oomhook_patterns_match(p, 3, KP "kubepods-pod1.slice/x"));
+	KUNIT_EXPECT_TRUE(test, oomhook_patterns_match(p, 2, "/batch/x"));
+	KUNIT_EXPECT_FALSE(test, oomhook_patterns_match(p, 2, "/batch/z"));
+	p->nr = 0;
+	KUNIT_EXPECT_FALSE(test, oomhook_patterns_match(p, 2, "/batch/x"));
+}
+
 static struct kunit_case oomhook_psi_spec_cases[] = {
+	KUNIT_CASE(patterns_parse),
+	KUNIT_CASE(patterns_match),
 	KUNIT_CASE(psi_spec_table),
 	KUNIT_CASE(psi_spec_long_path),
 	KUNIT_CASE(psi_cmd_table),

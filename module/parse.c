@@ -14,9 +14,11 @@
 #include <kunit/visibility.h>
 #include <linux/ctype.h>
 #include <linux/errno.h>
+#include <linux/glob.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 
 #include "internal.h"
 
@@ -392,3 +394,111 @@ int oomhook_parse_path_cmd(const char *buf, enum oomhook_verb *verb,
 	return oomhook_parse_cgroup_path(buf, path, len);
 }
 EXPORT_SYMBOL_IF_KUNIT(oomhook_parse_path_cmd);
+
+/**
+ * oomhook_parse_patterns() - parse a list of cgroup path patterns
+ * @buf: comma-separated patterns, e.g.
+ *	"/kubepods.slice/kubepods-besteffort.slice,/batch-*.slice"; "none"
+ *	for none.
+ * @p: receives the list; untouched on error.
+ *
+ * Each pattern is a cgroup path (absolute, no empty, "." or ".."
+ * component, no white space or control character) whose components may
+ * hold glob_match() wildcards ("*", "?", "[...]").  At most
+ * %OOMHOOK_PATTERNS_MAX.
+ *
+ * Return: 0, -EINVAL for a malformed pattern, -ENAMETOOLONG, -E2BIG for
+ * too many, -ENOMEM.
+ */
+int oomhook_parse_patterns(const char *buf, struct oomhook_patterns *p)
+{
+	struct oomhook_patterns *tmp;
+	char *copy, *cur, *item;
+	int ret = 0;
+
+	copy = kstrdup(buf, GFP_KERNEL);
+	tmp = kzalloc(sizeof(*tmp), GFP_KERNEL);
+	if (!copy || !tmp) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	cur = strim(copy);
+	if (!*cur) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!strcmp(cur, "none"))
+		cur += strlen(cur);
+	while (*cur && (item = strsep(&cur, ",")) != NULL) {
+		char *pat;
+
+		if (tmp->nr == OOMHOOK_PATTERNS_MAX) {
+			ret = -E2BIG;
+			break;
+		}
+		pat = tmp->pattern[tmp->nr];
+		ret = oomhook_parse_cgroup_path(item, pat, OOMHOOK_PATH_MAX);
+		if (!ret && !strcmp(pat, "/"))
+			ret = -EINVAL;
+		if (ret)
+			break;
+		/* One component per '/': "/a/b" is at level 2. */
+		for (; *pat; pat++)
+			tmp->depth[tmp->nr] += *pat == '/';
+		tmp->nr++;
+		if (!cur)
+			break;
+	}
+	if (!ret)
+		*p = *tmp;
+out:
+	kfree(tmp);
+	kfree(copy);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(oomhook_parse_patterns);
+
+/**
+ * oomhook_patterns_match() - whether a cgroup matches one of the patterns
+ * @p: the patterns.
+ * @depth: the cgroup's level (the root is 0).
+ * @path: its path.
+ *
+ * Safe in the OOM notifier.
+ *
+ * Return: true if a pattern of that depth matches @path.
+ */
+bool oomhook_patterns_match(const struct oomhook_patterns *p,
+			    unsigned int depth, const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr; i++) {
+		if (p->depth[i] == depth && glob_match(p->pattern[i], path))
+			return true;
+	}
+	return false;
+}
+EXPORT_SYMBOL_GPL(oomhook_patterns_match);
+
+/**
+ * oomhook_patterns_show() - the patterns, as parsed, for a sysfs read
+ * @buf: a sysfs page.
+ * @p: the patterns.
+ *
+ * Return: bytes written: the comma-separated list, or "none", and a
+ * newline.
+ */
+ssize_t oomhook_patterns_show(char *buf, const struct oomhook_patterns *p)
+{
+	ssize_t len = 0;
+	unsigned int i;
+
+	if (!p->nr)
+		return sysfs_emit(buf, "none\n");
+	for (i = 0; i < p->nr; i++)
+		len += sysfs_emit_at(buf, len, "%s%s", i ? "," : "",
+				     p->pattern[i]);
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+EXPORT_SYMBOL_GPL(oomhook_patterns_show);

@@ -81,6 +81,9 @@ struct walk_level {
  * @recursive: memory_recursiveprot is in effect.
  * @cut: the walk stopped at the deadline.
  * @unknown: a cgroup with xattrs was not in the marker cache.
+ * @prio: priorities by path, or NULL.
+ * @prio_levels: the levels @prio has patterns for, a bit each.
+ * @path: scratch for the path of a cgroup at such a level.
  */
 struct oomhook_walk {
 	struct walk_level level[OOMHOOK_WALK_DEPTH];
@@ -94,9 +97,46 @@ struct oomhook_walk {
 	bool recursive;
 	bool cut;
 	bool unknown;
+	const struct oomhook_prio *prio;
+	u32 prio_levels;
+	char path[OOMHOOK_PATH_MAX];
 };
 
 static struct oomhook_walk oomhook_walk;
+
+static u32 prio_levels(const struct oomhook_patterns *p)
+{
+	u32 levels = 0;
+	unsigned int i;
+
+	for (i = 0; i < p->nr; i++) {
+		if (p->depth[i] < OOMHOOK_WALK_DEPTH)
+			levels |= BIT(p->depth[i]);
+	}
+	return levels;
+}
+
+/*
+ * The class @css inherits: its parent's, unless a pattern of @w->prio
+ * matches it (avoid over prefer).  Its own marker still comes first.
+ */
+static enum oomhook_class walk_inherit(struct oomhook_walk *w,
+				       struct cgroup_subsys_state *css,
+				       int lvl, enum oomhook_class parent)
+{
+	int len;
+
+	if (!w->prio || !(w->prio_levels & BIT(lvl)))
+		return parent;
+	len = kernfs_path(css->cgroup->kn, w->path, sizeof(w->path));
+	if (len < 0 || len >= sizeof(w->path))
+		return parent;
+	if (oomhook_patterns_match(&w->prio->avoid, lvl, w->path))
+		return OOMHOOK_CLASS_AVOID;
+	if (oomhook_patterns_match(&w->prio->prefer, lvl, w->path))
+		return OOMHOOK_CLASS_PREFER;
+	return parent;
+}
 
 /**
  * oomhook_root_memcg_css() - the root memory cgroup's css
@@ -160,7 +200,8 @@ static void walk_measure(struct oomhook_walk *w,
 
 	l->usage = page_counter_read(&memcg->memory);
 	l->class = oomhook_marks_lookup(css->cgroup,
-					p ? p->class : OOMHOOK_CLASS_NORMAL,
+					walk_inherit(w, css, lvl, p ? p->class :
+						     OOMHOOK_CLASS_NORMAL),
 					&w->unknown);
 	if (!p) {
 		/* The root: everything it has is the machine's. */
@@ -310,7 +351,30 @@ static struct cgroup *walk_bound(struct cgroup *a, struct cgroup *b)
  * @victim: receives the best candidate.  The core holds a reference on
  *	@victim->cgrp until the event ends.
  *
- * Ranks candidates by class (user.oomd_prefer, unmarked, user.oomd_avoid),
+ * oomhook_select_cgroup_prio() without priorities by path.
+ *
+ * Return: as oomhook_select_cgroup_prio().
+ */
+int oomhook_select_cgroup(const struct oomhook_event *ev,
+			  struct cgroup *subtree, unsigned int flags,
+			  struct oomhook_candidate *victim)
+{
+	return oomhook_select_cgroup_prio(ev, subtree, NULL, flags, victim);
+}
+EXPORT_SYMBOL_GPL(oomhook_select_cgroup);
+
+/**
+ * oomhook_select_cgroup_prio() - choose the memory cgroup to act upon
+ * @ev: the event being handled; its scope bounds the search.
+ * @subtree: the policy's own bound, or NULL for the whole hierarchy.
+ * @prio: priorities by cgroup path, besides the markers, or NULL.  Read
+ *	during the call only; the caller keeps it alive (RCU).
+ * @flags: %OOMHOOK_SELECT_UNFROZEN to pass over frozen cgroups, or 0.
+ * @victim: receives the best candidate.  The core holds a reference on
+ *	@victim->cgrp until the event ends.
+ *
+ * Ranks candidates by class (user.oomd_prefer, unmarked, user.oomd_avoid,
+ * from the markers, or from @prio for the subtrees its patterns match),
  * then by usage beyond effective protection (see rank.c).  Only callable
  * from a policy's ->handle(); safe in the OOM notifier (no sleeping, no
  * allocation, no file I/O).  At the event's deadline the walk stops and the
@@ -320,9 +384,11 @@ static struct cgroup *walk_bound(struct cgroup *a, struct cgroup *b)
  * @subtree do not overlap), -ENOSPC when the event holds too many
  * selections already, or another negative errno.
  */
-int oomhook_select_cgroup(const struct oomhook_event *ev,
-			  struct cgroup *subtree, unsigned int flags,
-			  struct oomhook_candidate *victim)
+int oomhook_select_cgroup_prio(const struct oomhook_event *ev,
+			       struct cgroup *subtree,
+			       const struct oomhook_prio *prio,
+			       unsigned int flags,
+			       struct oomhook_candidate *victim)
 {
 	struct oomhook_walk *w = &oomhook_walk;
 	struct cgroup_subsys_state *start;
@@ -340,6 +406,9 @@ int oomhook_select_cgroup(const struct oomhook_event *ev,
 
 	w->flags = flags;
 	w->unknown = false;
+	w->prio = prio;
+	w->prio_levels = prio ? prio_levels(&prio->prefer) |
+				prio_levels(&prio->avoid) : 0;
 	w->recursive = cgrp_dfl_root.flags & CGRP_ROOT_MEMORY_RECURSIVE_PROT;
 	init = pid_task(find_pid_ns(1, &init_pid_ns), PIDTYPE_PID);
 	w->pid1 = init ? task_dfl_cgroup(init) : NULL;
@@ -358,7 +427,8 @@ int oomhook_select_cgroup(const struct oomhook_event *ev,
 	*victim = *w->best;
 	kernfs_path(victim->cgrp->kn, victim->path, sizeof(victim->path));
 out:
+	w->prio = NULL;
 	rcu_read_unlock();
 	return ret;
 }
-EXPORT_SYMBOL_GPL(oomhook_select_cgroup);
+EXPORT_SYMBOL_GPL(oomhook_select_cgroup_prio);

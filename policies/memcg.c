@@ -32,6 +32,20 @@
  *	relative to the cgroup2 root, e.g. "/batch.slice".  Default "/": the
  *	whole hierarchy.  Writing a cgroup that does not exist fails with
  *	-ENOENT.
+ *
+ * prefer, avoid
+ *	Priorities by cgroup path, besides the markers: comma-separated
+ *	patterns (glob_match() wildcards within components), each matching
+ *	cgroups at its own depth, whose subtrees then rank as
+ *	user.oomd_prefer or user.oomd_avoid (avoid wins where both match; a
+ *	cgroup's own marker still decides for it and below).  For a
+ *	Kubernetes node under the systemd driver:
+ *	prefer=/kubepods.slice/kubepods-besteffort.slice and
+ *	avoid=/kubepods.slice/kubepods-pod*.slice (Guaranteed pods).  At most
+ *	8 each; "none" (the default) for none.  Only root writes these, but a
+ *	pattern is matched whoever owns the cgroup: an avoid pattern that
+ *	matches inside a delegated subtree lets its owner claim the avoid
+ *	class (documented; name only cgroups root creates).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -42,6 +56,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -53,6 +68,9 @@ static struct cgroup __rcu *memcg_subtree_cgrp;
 /* Serializes writers; ->handle() reads the cgroup under RCU. */
 static DEFINE_MUTEX(memcg_lock);
 
+/* Priorities by path; NULL for none.  Replaced whole under memcg_lock. */
+static struct oomhook_prio __rcu *memcg_prio;
+
 /* Scratch for ->handle(), which the core never runs concurrently. */
 static struct oomhook_candidate memcg_victim;
 
@@ -62,8 +80,10 @@ static int memcg_handle(const struct oomhook_event *ev,
 	int ret;
 
 	rcu_read_lock();
-	ret = oomhook_select_cgroup(ev, rcu_dereference(memcg_subtree_cgrp), 0,
-				    &memcg_victim);
+	ret = oomhook_select_cgroup_prio(ev,
+					 rcu_dereference(memcg_subtree_cgrp),
+					 rcu_dereference(memcg_prio), 0,
+					 &memcg_victim);
 	rcu_read_unlock();
 	if (ret == -ENOENT)
 		return 0;
@@ -128,8 +148,95 @@ static ssize_t subtree_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute subtree_attr = __ATTR_RW(subtree);
 
+/* Set @avoid's or prefer's list; a bad one changes nothing. */
+static int memcg_set_prio(const char *val, bool avoid)
+{
+	struct oomhook_prio *new, *old;
+	int ret;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	mutex_lock(&memcg_lock);
+	old = rcu_dereference_protected(memcg_prio,
+					lockdep_is_held(&memcg_lock));
+	if (old)
+		*new = *old;
+	ret = oomhook_parse_patterns(val, avoid ? &new->avoid : &new->prefer);
+	if (ret) {
+		mutex_unlock(&memcg_lock);
+		kfree(new);
+		return ret;
+	}
+	if (!new->avoid.nr && !new->prefer.nr) {
+		kfree(new);
+		new = NULL;
+	}
+	rcu_assign_pointer(memcg_prio, new);
+	mutex_unlock(&memcg_lock);
+	synchronize_rcu();
+	kfree(old);
+	return 0;
+}
+
+static ssize_t memcg_prio_show(char *buf, bool avoid)
+{
+	static const struct oomhook_patterns none;
+	const struct oomhook_prio *prio;
+	ssize_t len;
+
+	mutex_lock(&memcg_lock);
+	prio = rcu_dereference_protected(memcg_prio,
+					 lockdep_is_held(&memcg_lock));
+	len = oomhook_patterns_show(buf, !prio ? &none :
+				    avoid ? &prio->avoid : &prio->prefer);
+	mutex_unlock(&memcg_lock);
+	return len;
+}
+
+static ssize_t memcg_prio_store(const char *buf, size_t count, bool avoid)
+{
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (strnlen(buf, count) != count)
+		return -EINVAL;
+	ret = memcg_set_prio(buf, avoid);
+	return ret ?: count;
+}
+
+static ssize_t prefer_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return memcg_prio_show(buf, false);
+}
+
+static ssize_t prefer_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	return memcg_prio_store(buf, count, false);
+}
+
+static ssize_t avoid_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return memcg_prio_show(buf, true);
+}
+
+static ssize_t avoid_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	return memcg_prio_store(buf, count, true);
+}
+
+static struct kobj_attribute prefer_attr = __ATTR_RW(prefer);
+static struct kobj_attribute avoid_attr = __ATTR_RW(avoid);
+
 static struct attribute *memcg_attrs[] = {
 	&subtree_attr.attr,
+	&prefer_attr.attr,
+	&avoid_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(memcg);
@@ -156,6 +263,42 @@ static const struct kernel_param_ops subtree_param_ops = {
 module_param_cb(subtree, &subtree_param_ops, NULL, 0444);
 MODULE_PARM_DESC(subtree, "Only cgroups at or below this cgroup are candidates. Default \"/\".");
 
+static int prefer_param_set(const char *val, const struct kernel_param *kp)
+{
+	return memcg_set_prio(val, false);
+}
+
+static int prefer_param_get(char *buf, const struct kernel_param *kp)
+{
+	return memcg_prio_show(buf, false);
+}
+
+static const struct kernel_param_ops prefer_param_ops = {
+	.set = prefer_param_set,
+	.get = prefer_param_get,
+};
+
+module_param_cb(prefer, &prefer_param_ops, NULL, 0444);
+MODULE_PARM_DESC(prefer, "Cgroup path patterns whose subtrees are chosen first, comma-separated, e.g. \"/kubepods.slice/kubepods-besteffort.slice\". Default none.");
+
+static int avoid_param_set(const char *val, const struct kernel_param *kp)
+{
+	return memcg_set_prio(val, true);
+}
+
+static int avoid_param_get(char *buf, const struct kernel_param *kp)
+{
+	return memcg_prio_show(buf, true);
+}
+
+static const struct kernel_param_ops avoid_param_ops = {
+	.set = avoid_param_set,
+	.get = avoid_param_get,
+};
+
+module_param_cb(avoid, &avoid_param_ops, NULL, 0444);
+MODULE_PARM_DESC(avoid, "Cgroup path patterns whose subtrees are chosen last, comma-separated, e.g. \"/kubepods.slice/kubepods-pod*.slice\". Default none.");
+
 static struct oomhook_policy memcg_policy = {
 	.name = "memcg",
 	.owner = THIS_MODULE,
@@ -176,6 +319,7 @@ static void __exit memcg_exit(void)
 	oomhook_unregister_policy(&memcg_policy);
 	if (rcu_access_pointer(memcg_subtree_cgrp))
 		cgroup_put(rcu_dereference_protected(memcg_subtree_cgrp, true));
+	kfree(rcu_dereference_protected(memcg_prio, true));
 }
 module_exit(memcg_exit);
 

@@ -39,6 +39,8 @@ static const struct target targets[] = {
 	{ "limit_act", 0, 1 },
 	{ "limit_guard", 1, 0 },
 	{ "policies/memcg/subtree", 1, 0 },
+	{ "policies/memcg/prefer", 1, 0 },
+	{ "policies/memcg/avoid", 1, 0 },
 	{ "policies/tmpfs/dirs", 1, 0 },
 	{ "policies/tmpfs/order", 1, 0 },
 	{ "policies/tmpfs/mode", 1, 0 },
