@@ -6,7 +6,7 @@
 #    Three global OOMs kill them in the order BestEffort, Burstable,
 #    Guaranteed; switched off (no patterns), the Guaranteed pod, the
 #    biggest, goes first.  Bad lists are refused and change nothing.
-# mem: 256
+# mem: 320
 
 M=$OH/policies/memcg
 K=kubepods.slice
@@ -26,8 +26,8 @@ accept $M/avoid "/$K/kubepods-pod*.slice" "/$K/kubepods-pod*.slice"
 accept $M/avoid none none
 accept $M/prefer none none
 
-# pods COMMAND: the three pods, each a container holding 40 MB; the
-# Guaranteed one gets a leak beside it.
+# pods: the three pods, each a container holding 32 MB (the Guaranteed
+# one 40 MB, and a leak beside it).
 # cg_mem PATH: PATH, with the memory controller enabled down to it.
 cg_mem() {
 	local p= c
@@ -43,11 +43,11 @@ pods() {
 		cg_mem $d/cri-containerd-c.scope
 	done
 	rm -f /run/p*.ready
-	spawn $BE/cri-containerd-c.scope hog -s 40 -H -r /run/pbe.ready
+	spawn $BE/cri-containerd-c.scope hog -s 32 -H -r /run/pbe.ready
 	be=$LASTPID
-	spawn $BU/cri-containerd-c.scope hog -s 40 -H -r /run/pbu.ready
+	spawn $BU/cri-containerd-c.scope hog -s 32 -H -r /run/pbu.ready
 	bu=$LASTPID
-	spawn $GU/cri-containerd-c.scope hog -s 48 -H -r /run/pgu.ready
+	spawn $GU/cri-containerd-c.scope hog -s 40 -H -r /run/pgu.ready
 	gu=$LASTPID
 	must "the pods are up" wait_until 60 ready /run/pbe.ready /run/pbu.ready /run/pgu.ready
 	spawn $GU/cri-containerd-c.scope hog -c 4
