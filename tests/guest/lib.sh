@@ -132,6 +132,26 @@ load_core() {
 # wait_policy CHAIN: wait until the bracketed chain reads [CHAIN].
 wait_policy() { wait_until 15 grep -q "^\[$1\]" $OH/policy; }
 
+# zram_swap SIZE: zram swap of SIZE (e.g. 256M), on.
+zram_swap() {
+	modprobe zram 2>/dev/null
+	echo "$1" > /sys/block/zram0/disksize &&
+		mkswap /dev/zram0 > /dev/null && swapon /dev/zram0
+}
+
+# sparse_disk: /mnt/sparse, a sparse 1 GB file on ext2 on a loop device
+# (/tmp/disk, 64 MB): its holes read into real, reclaimable page cache,
+# which they would not from a tmpfs.  The modules are built in on the
+# debug kernel.
+sparse_disk() {
+	local m
+	for m in loop crc32c_generic ext4; do modprobe $m 2>/dev/null; done
+	truncate -s 64M /tmp/disk &&
+		losetup /dev/loop0 /tmp/disk &&
+		mke2fs -q /dev/loop0 > /dev/null 2>&1 && mkdir -p /mnt &&
+		mount -t ext2 /dev/loop0 /mnt && truncate -s 1G /mnt/sparse
+}
+
 # xattr marker helpers for priorities (systemd's ManagedOOMPreference).
 mark() { xattr set "$CG/$1" "user.oomd_$2" 1; }
 

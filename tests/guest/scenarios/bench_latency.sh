@@ -17,9 +17,7 @@
 
 ROUNDS=${BENCH_ROUNDS:-3}
 TR=/sys/kernel/tracing
-modprobe zram 2>/dev/null
-must "zram swap, 256 MB" sh -c 'echo 256M > /sys/block/zram0/disksize &&
-	mkswap /dev/zram0 > /dev/null && swapon /dev/zram0'
+must "zram swap, 256 MB" zram_swap 256M
 must "load oomhook" load_core policy=memcg
 must "memcg active" wait_policy memcg
 cg_new lat

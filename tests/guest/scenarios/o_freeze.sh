@@ -13,9 +13,7 @@
 F=$OH/policies/freeze
 BATCH=$CG/work/batch
 
-modprobe zram 2>/dev/null
-must "zram swap, 256 MB" sh -c 'echo 256M > /sys/block/zram0/disksize &&
-	mkswap /dev/zram0 > /dev/null && swapon /dev/zram0'
+must "zram swap, 256 MB" zram_swap 256M
 cg_new work
 echo "+memory" > $CG/work/cgroup.subtree_control
 cg_new work/batch

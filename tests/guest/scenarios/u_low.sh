@@ -31,14 +31,7 @@
 # mem: 320
 # timeout: 900
 
-# Built in on the debug kernel, modules elsewhere.
-for m in loop crc32c_generic ext4; do modprobe $m 2>/dev/null; done
-must "a loop device" test -b /dev/loop0
-truncate -s 64M /tmp/disk
-must "an ext2 file system on it" sh -c "losetup /dev/loop0 /tmp/disk &&
-	mke2fs -q /dev/loop0 > /dev/null 2>&1 && mkdir -p /mnt &&
-	mount -t ext2 /dev/loop0 /mnt"
-must "a sparse 1 GB file there" truncate -s 1G /mnt/sparse
+must "a sparse 1 GB file on ext2 on a loop device" sparse_disk
 # cache MB [SKIP_MB]: MB of page cache, read from the sparse file (from
 # SKIP_MB on: a part not read before is new cache).  Its holes read as
 # zeroes and cost no disk; the pages are ordinary, reclaimable file cache.

@@ -147,13 +147,7 @@ put $OH/dry_run 0
 # ---- unload while a cgroup is at its limit ----------------------------------
 # Page cache read into a cgroup limited to 16 MB: it reclaims at its limit
 # all along, and memory.events wakes the watch each time.
-# (A file on ext2 on a loop device: its holes read into real page cache;
-# in a tmpfs they would not.)  Built in on the debug kernel.
-for m in loop crc32c_generic ext4; do modprobe $m 2>/dev/null; done
-truncate -s 64M /tmp/disk
-must "an ext2 file system on a loop device" sh -c "losetup /dev/loop0 /tmp/disk &&
-	mke2fs -q /dev/loop0 > /dev/null 2>&1 && mkdir -p /mnt &&
-	mount -t ext2 /dev/loop0 /mnt && truncate -s 1G /mnt/sparse"
+must "a sparse file on ext2 on a loop device" sparse_disk
 cg_new R
 must "/R limited to 16 MB" sh -c "echo 16M > $CG/R/memory.max"
 spawn R sh -c 'while :; do cat /mnt/sparse > /dev/null; done'

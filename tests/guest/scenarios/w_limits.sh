@@ -22,9 +22,7 @@
 
 RUNS=10
 
-modprobe zram 2>/dev/null
-must "zram swap, 128 MB" sh -c 'echo 128M > /sys/block/zram0/disksize &&
-	mkswap /dev/zram0 > /dev/null && swapon /dev/zram0'
+must "zram swap, 128 MB" zram_swap 128M
 must "load oomhook (the default cooldown does not hold back a limit)" load_core policy=memcg
 must "memcg active" wait_policy memcg
 
@@ -163,11 +161,7 @@ accept $G clear ""
 check "/pod's memory.high back to max after clear" eq "$(cat $CG/pod/memory.high)" max
 
 # ---- at the limit with page cache: looked at, left alone; unload ------------
-for m in loop crc32c_generic ext4; do modprobe $m 2>/dev/null; done
-truncate -s 64M /tmp/disk
-must "an ext2 file system on a loop device" sh -c "losetup /dev/loop0 /tmp/disk &&
-	mke2fs -q /dev/loop0 > /dev/null 2>&1 && mkdir -p /mnt &&
-	mount -t ext2 /dev/loop0 /mnt && truncate -s 1G /mnt/sparse"
+must "a sparse file on ext2 on a loop device" sparse_disk
 cg_new R
 must "/R limited to 16 MB" sh -c "echo 16M > $CG/R/memory.max"
 c0=$(stat_of limit_checks) r0=$(stat_of limit_runs)
