@@ -56,6 +56,9 @@
  * @armed_gen: the decision @watch is armed for.
  * @killed: processes the kill signalled, for user.oomd_kill.
  * @reported: user.oomd_ooms was incremented before the kill.
+ * @steered: the kernel's killer makes the kill (steer.c): the follow-up
+ *	waits until it has, and writes no cgroup.kill, which would take the
+ *	tasks the kernel keeps (oom_score_adj -1000).
  * @path: the victim's path, for the follow-up.
  */
 struct oomhook_tracker {
@@ -72,6 +75,7 @@ struct oomhook_tracker {
 	u64 armed_gen;
 	unsigned int killed;
 	bool reported;
+	bool steered;
 	char path[OOMHOOK_PATH_MAX];
 };
 
@@ -147,6 +151,7 @@ static void tracker_exited(struct oomhook_tracker *t, u64 gen)
 	left = tracker_usage(cgrp);
 	spin_unlock(&t->lock);
 
+	oomhook_steer_exited();
 	oomhook_victim_exited(gen, left);
 	if (seq)
 		report_exit(seq, exit_ms);
@@ -192,7 +197,7 @@ static void tracker_arm_workfn(struct work_struct *work)
 	unsigned int killed;
 	struct path dir;
 	struct file *file;
-	bool reported;
+	bool reported, steered;
 	u64 gen;
 
 	oomhook_watch_stop(&t->watch);
@@ -201,6 +206,7 @@ static void tracker_arm_workfn(struct work_struct *work)
 	strscpy(path, t->path, sizeof(path));
 	killed = t->killed;
 	reported = t->reported;
+	steered = t->steered;
 	WRITE_ONCE(t->armed_gen, gen);
 	spin_unlock(&t->lock);
 	if (!path[0] || oomhook_cg_lookup(path, &dir))
@@ -208,7 +214,7 @@ static void tracker_arm_workfn(struct work_struct *work)
 
 	if (!reported)
 		oomhook_cg_xattr_add(&dir, OOMD_OOMS_XATTR, 1);
-	if (!oomhook_cg_write(&dir, "cgroup.kill", "1"))
+	if (!steered && !oomhook_cg_write(&dir, "cgroup.kill", "1"))
 		oomhook_count(OOMHOOK_STAT_KILLS_FOLLOWED_UP);
 	oomhook_cg_xattr_add(&dir, OOMD_KILL_XATTR, killed);
 	file = oomhook_cg_open(&dir, "cgroup.events", O_RDONLY);
@@ -243,6 +249,7 @@ void oomhook_track_stop(void)
 	struct oomhook_tracker *t = &oomhook_tracker;
 	struct cgroup *old;
 
+	oomhook_steer_stop();
 	cancel_work_sync(&t->arm_work);
 	oomhook_watch_stop(&t->watch);
 	spin_lock(&t->lock);
@@ -260,12 +267,14 @@ void oomhook_track_stop(void)
  * @killed: processes the kill signalled.
  * @reported: user.oomd_ooms was incremented before the kill; if not, the
  *	follow-up does it.
+ * @steered: the kernel's killer is to make the kill; the follow-up waits
+ *	for oomhook_track_follow_up().
  *
  * Any context (the OOM notifier too): takes a reference and a spinlock and
  * queues the follow-up work.
  */
 void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now,
-			  unsigned int killed, bool reported)
+			  unsigned int killed, bool reported, bool steered)
 {
 	struct oomhook_tracker *t = &oomhook_tracker;
 	struct cgroup *old;
@@ -282,13 +291,65 @@ void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now,
 	t->exited = false;
 	t->killed = killed;
 	t->reported = reported;
+	t->steered = steered;
 	kernfs_path(cgrp->kn, t->path, sizeof(t->path));
 	rcu_assign_pointer(t->cgrp, cgrp);
 	spin_unlock(&t->lock);
 	/* Freed after a grace period: oomhook_track_pending() users are safe. */
 	if (old)
 		cgroup_put(old);
-	queue_work(oomhook_wq, &t->arm_work);
+	if (!steered)
+		queue_work(oomhook_wq, &t->arm_work);
+}
+
+/**
+ * oomhook_track_follow_up() - the kernel's killer made decision @gen's kill
+ * @gen: the decision that steered it.
+ *
+ * Starts the follow-up (xattrs, the watch on cgroup.events).  Any context.
+ */
+void oomhook_track_follow_up(u64 gen)
+{
+	struct oomhook_tracker *t = &oomhook_tracker;
+	bool mine;
+
+	spin_lock(&t->lock);
+	mine = t->gen == gen && rcu_access_pointer(t->cgrp);
+	spin_unlock(&t->lock);
+	if (mine)
+		queue_work(oomhook_wq, &t->arm_work);
+}
+
+/**
+ * oomhook_track_missed() - the kernel's killer killed elsewhere
+ * @gen: the decision that steered it.
+ *
+ * Its victim is not on its way out: forget it, leave further OOMs to the
+ * kernel's own victim for hold_ms, and mark its event.  Process context.
+ */
+void oomhook_track_missed(u64 gen)
+{
+	struct oomhook_tracker *t = &oomhook_tracker;
+	struct cgroup *old = NULL;
+	u64 seq = 0;
+
+	spin_lock(&t->lock);
+	if (t->gen == gen && !t->exited) {
+		seq = t->seq;
+		/* Its record is final: no later hold-expired. */
+		t->seq = 0;
+		old = tracker_forget(t);
+	}
+	spin_unlock(&t->lock);
+	if (!old)
+		return;
+	cgroup_put(old);
+	oomhook_victim_missed(gen);
+	if (seq) {
+		oomhook_ring_update(&oomhook_events, seq, OOMHOOK_OUT_MISSED, 0,
+				    true);
+		oomhook_sysfs_notify_events();
+	}
 }
 
 /**
@@ -424,11 +485,15 @@ static unsigned int kill_pass(struct cgroup *cgrp)
  * Otherwise, unless the event was abandoned by the OOM path meanwhile,
  * sends SIGKILL to every process of the victim and its descendants, at
  * once and without a sleeping lock, then leaves cgroup.kill (for anything
- * forked meanwhile) and the tracking of the exit to a worker.  Safe in the
- * OOM notifier.  Only callable from a policy's ->handle().
+ * forked meanwhile) and the tracking of the exit to a worker.  At a global
+ * OOM with kernel_kill set, steers the kernel's own OOM killer to the
+ * victim instead (steer.c), and the kernel kills it once the notifier
+ * returns.  Safe in the OOM notifier.  Only callable from a policy's
+ * ->handle().
  *
  * Return: 0 (@res->action is %OOMHOOK_ACT_NONE if the victim had no task
- * left to kill), -ENOENT if @victim is not a selected cgroup, -ETIMEDOUT if
+ * left to kill, or only tasks at oom_score_adj -1000 for the kernel's
+ * killer), -ENOENT if @victim is not a selected cgroup, -ETIMEDOUT if
  * the event was abandoned.
  */
 int oomhook_kill_cgroup(const struct oomhook_event *ev,
@@ -439,6 +504,7 @@ int oomhook_kill_cgroup(const struct oomhook_event *ev,
 	struct path dir;
 	bool reported;
 	u64 now;
+	int ret;
 
 	if (!victim->cgrp)
 		return -ENOENT;
@@ -450,6 +516,29 @@ int oomhook_kill_cgroup(const struct oomhook_event *ev,
 	}
 	if (!oomhook_run_commit(ev))
 		return -ETIMEDOUT;
+
+	if (ev->source == OOMHOOK_SRC_OOM &&
+	    oomhook_knob_get(&oomhook_kernel_kill)) {
+		ret = oomhook_steer(victim->cgrp, oomhook_run_gen(ev), &killed);
+		if (!ret) {
+			now = ktime_get_ns();
+			oomhook_run_landed(ev);
+			oomhook_track_victim(victim->cgrp, oomhook_run_gen(ev),
+					     now, killed, false, true);
+			res->action = OOMHOOK_ACT_KILL;
+			res->expected = victim->usage;
+			return 0;
+		}
+		if (ret == -EPERM || ret == -ESRCH) {
+			/* Only unkillable tasks left, or none: no kill. */
+			if (ret == -EPERM)
+				oomhook_count(OOMHOOK_STAT_STEER_UNKILLABLE);
+			oomhook_run_uncommit(ev);
+			res->victim[0] = '\0';
+			return 0;
+		}
+		/* No memcg of its own, or a steer in the way: kill it here. */
+	}
 
 	/*
 	 * Where the kernel's killer is not a moment away (PSI, low), as
@@ -474,7 +563,7 @@ int oomhook_kill_cgroup(const struct oomhook_event *ev,
 	now = ktime_get_ns();
 	oomhook_run_landed(ev);
 	oomhook_track_victim(victim->cgrp, oomhook_run_gen(ev), now, killed,
-			     reported);
+			     reported, false);
 	res->action = OOMHOOK_ACT_KILL;
 	res->expected = victim->usage;
 	return 0;

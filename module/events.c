@@ -74,6 +74,12 @@ static const char * const oomhook_stat_names[OOMHOOK_NR_STATS] = {
 	[OOMHOOK_STAT_LIMIT_PASSTHROUGH] = "limit_passthrough",
 	[OOMHOOK_STAT_LIMIT_CHECKS] = "limit_checks",
 	[OOMHOOK_STAT_KERNEL_OOM_KILLS] = "kernel_oom_kills",
+	[OOMHOOK_STAT_OOM_STEERED] = "oom_steered",
+	[OOMHOOK_STAT_STEER_HITS] = "steer_hits",
+	[OOMHOOK_STAT_STEER_MISSED] = "steer_missed",
+	[OOMHOOK_STAT_STEER_GONE] = "steer_gone",
+	[OOMHOOK_STAT_STEER_EXPIRED] = "steer_expired",
+	[OOMHOOK_STAT_STEER_UNKILLABLE] = "steer_unkillable",
 };
 
 static const char * const oomhook_action_names[] = {
@@ -93,6 +99,7 @@ static const char * const oomhook_outcome_names[] = {
 	[OOMHOOK_OUT_FREED] = "freed",
 	[OOMHOOK_OUT_ERROR] = "error",
 	[OOMHOOK_OUT_TIMEOUT] = "timeout",
+	[OOMHOOK_OUT_MISSED] = "missed",
 };
 
 void oomhook_count(enum oomhook_stat stat)

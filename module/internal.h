@@ -27,6 +27,7 @@ extern struct oomhook_knob oomhook_low_mem_pct;
 extern struct oomhook_knob oomhook_low_swap_pct;
 extern struct oomhook_knob oomhook_low_ms;
 extern struct oomhook_knob oomhook_limit_act;
+extern struct oomhook_knob oomhook_kernel_kill;
 
 /* ---- input parsing (parse.c); pure functions --------------------------- */
 
@@ -396,6 +397,8 @@ bool oomhook_limit_fired(const char *trigger, const char *path,
  * @OOMHOOK_OUT_FREED: memory was released without a kill.
  * @OOMHOOK_OUT_ERROR: every policy that ran failed.
  * @OOMHOOK_OUT_TIMEOUT: the decision overran its budget.
+ * @OOMHOOK_OUT_MISSED: the kernel's killer, steered to the victim, killed
+ *	elsewhere.
  */
 enum oomhook_outcome {
 	OOMHOOK_OUT_NONE,
@@ -406,6 +409,7 @@ enum oomhook_outcome {
 	OOMHOOK_OUT_FREED,
 	OOMHOOK_OUT_ERROR,
 	OOMHOOK_OUT_TIMEOUT,
+	OOMHOOK_OUT_MISSED,
 };
 
 /**
@@ -465,8 +469,8 @@ extern struct oomhook_ring oomhook_events;
 
 /*
  * Counters.  Each OOM notifier call ends in exactly one of oom_handled,
- * oom_held, oom_passthrough, oom_deferred or one of the fallback_*
- * counters; each PSI
+ * oom_held, oom_steered, oom_passthrough, oom_deferred or one of the
+ * fallback_* counters; each PSI
  * event in exactly one of psi_runs, psi_suppressed_* or psi_passthrough.
  */
 enum oomhook_stat {
@@ -522,6 +526,12 @@ enum oomhook_stat {
 	OOMHOOK_STAT_LIMIT_PASSTHROUGH,
 	OOMHOOK_STAT_LIMIT_CHECKS,
 	OOMHOOK_STAT_KERNEL_OOM_KILLS,
+	OOMHOOK_STAT_OOM_STEERED,
+	OOMHOOK_STAT_STEER_HITS,
+	OOMHOOK_STAT_STEER_MISSED,
+	OOMHOOK_STAT_STEER_GONE,
+	OOMHOOK_STAT_STEER_EXPIRED,
+	OOMHOOK_STAT_STEER_UNKILLABLE,
 	OOMHOOK_NR_STATS,
 };
 
@@ -664,13 +674,24 @@ int oomhook_run_pin(const struct oomhook_event *ev, struct cgroup *cgrp);
 u64 oomhook_run_gen(const struct oomhook_event *ev);
 void oomhook_victim_exited(u64 gen, unsigned long left);
 void oomhook_victim_progress(u64 gen, u64 now);
+void oomhook_victim_missed(u64 gen);
 void oomhook_track_victim(struct cgroup *cgrp, u64 gen, u64 now,
-			  unsigned int killed, bool reported);
+			  unsigned int killed, bool reported, bool steered);
+void oomhook_track_follow_up(u64 gen);
+void oomhook_track_missed(u64 gen);
 void oomhook_track_set_seq(u64 gen, u64 seq);
 void oomhook_track_expired(bool fallback);
 void oomhook_track_update(u64 now);
 void oomhook_track_stop(void);
 struct cgroup *oomhook_track_pending(void);
+
+/* ---- the kernel's killer executes the choice (steer.c) ----------------- */
+
+int oomhook_steer(struct cgroup *cgrp, u64 gen, unsigned int *killable);
+bool oomhook_steer_update(void);
+bool oomhook_steer_claim(struct cgroup *victim);
+void oomhook_steer_exited(void);
+void oomhook_steer_stop(void);
 
 /* ---- sysfs (sysfs.c) --------------------------------------------------- */
 

@@ -780,6 +780,9 @@ static void limits_record(const struct limits_kill *k)
 	static struct oomhook_record rec;
 	int len;
 
+	/* oomhook chose it: its decision is recorded already. */
+	if (!k->limited && oomhook_steer_claim(k->victim))
+		return;
 	oomhook_count(k->limited ? OOMHOOK_STAT_MEMCG_OOM_KILLS :
 				   OOMHOOK_STAT_KERNEL_OOM_KILLS);
 	if (!limits_root_owned(k->victim) && !__ratelimit(&limits_user_rs)) {

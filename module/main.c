@@ -22,6 +22,11 @@
  * the notifier reports nothing and the kernel's own killer acts: a broken
  * policy can make decisions worse, never hang the machine.
  *
+ * At a global OOM the kernel's own killer makes the kill (kernel_kill,
+ * steer.c): the chosen cgroup is made a memory.oom.group whose processes
+ * score highest, and the notifier reports nothing, so that out_of_memory()
+ * kills it with its report, its accounting and its reaper.
+ *
  * One decision, or one victim, is in flight at a time (sm.c).  While a
  * killed cgroup's tasks exit, further OOMs are told that memory is on its
  * way instead of choosing a second victim, for hold_ms from the kill or
@@ -321,6 +326,22 @@ void oomhook_victim_exited(u64 gen, unsigned long left)
 	oomhook_sm_exited(&oomhook_sm, gen);
 	spin_unlock(&oomhook_sm_lock);
 	oomhook_low_leftover(left);
+}
+
+/*
+ * The kernel's killer, steered to decision @gen's victim, killed elsewhere
+ * (steer.c): its own victim is on its way out now, and further OOMs are
+ * left to it for hold_ms, as after a fallback.
+ */
+void oomhook_victim_missed(u64 gen)
+{
+	spin_lock(&oomhook_sm_lock);
+	if (oomhook_sm.gen == gen) {
+		oomhook_sm_exited(&oomhook_sm, gen);
+		oomhook_sm_fallback(&oomhook_sm, ktime_get_ns(),
+				    ms_to_ns(&oomhook_hold_ms));
+	}
+	spin_unlock(&oomhook_sm_lock);
 }
 
 /* The victim of decision @gen was seen freeing memory at @now. */
@@ -637,14 +658,26 @@ static void oom_fallback(enum oomhook_stat why, const char *reason)
 			    reason);
 }
 
+/*
+ * A victim is on its way out: report it, unless the kernel's killer has yet
+ * to kill it (steer.c), which it does once the notifier reports nothing.
+ */
+static unsigned long oom_in_flight(unsigned long pages)
+{
+	if (oomhook_steer_update()) {
+		oomhook_count(OOMHOOK_STAT_OOM_STEERED);
+		return 0;
+	}
+	oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
+	return max(pages, 1UL);
+}
+
 /* What a finished decision means to the OOM notifier; counts it. */
 static unsigned long oom_report(unsigned long pages, bool in_flight,
 				bool no_release, enum oomhook_outcome outcome)
 {
-	if (in_flight || pages) {
-		oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
-		return max(pages, 1UL);
-	}
+	if (in_flight || pages)
+		return oom_in_flight(pages);
 	if (outcome == OOMHOOK_OUT_ERROR)
 		oom_fallback(OOMHOOK_STAT_FALLBACK_ERROR, "the policies failed");
 	else if (outcome == OOMHOOK_OUT_TIMEOUT)
@@ -706,8 +739,7 @@ static bool oom_wait_worker(struct oomhook_run *run, u64 deadline,
 			     "the decision overran budget_ms");
 		*pages = 0;
 	} else {
-		oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
-		*pages = 1;
+		*pages = oom_in_flight(1);
 	}
 	return false;
 }
@@ -787,8 +819,7 @@ static unsigned long oom_wait(u64 gen, u64 deadline, u64 now)
 		return 0;
 	}
 	/* The kill was already committed: its victim is on its way out. */
-	oomhook_count(OOMHOOK_STAT_OOM_HANDLED);
-	return 1;
+	return oom_in_flight(1);
 }
 
 /*
@@ -847,6 +878,11 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 		pages = oom_wait(gen, deadline, now);
 		break;
 	case OOMHOOK_V_HOLD:
+		if (oomhook_steer_update()) {
+			/* The kernel's killer is yet to kill the victim. */
+			oomhook_count(OOMHOOK_STAT_OOM_STEERED);
+			break;
+		}
 		oomhook_count(OOMHOOK_STAT_OOM_HELD);
 		pages = 1;
 		break;
@@ -1084,6 +1120,8 @@ module_param_cb(low_ms, &oomhook_knob_param_ops, &oomhook_low_ms, 0444);
 MODULE_PARM_DESC(low_ms, "... for this long, ms. Default 250.");
 module_param_cb(limit_act, &oomhook_knob_param_ops, &oomhook_limit_act, 0444);
 MODULE_PARM_DESC(limit_act, "Act inside a cgroup at its own memory.max (1), or only record the kernel's kills there (0). Default 1.");
+module_param_cb(kernel_kill, &oomhook_knob_param_ops, &oomhook_kernel_kill, 0444);
+MODULE_PARM_DESC(kernel_kill, "At a global OOM, have the kernel's OOM killer kill the chosen cgroup, with its report, accounting and reaper (1), or kill it with SIGKILL (0). Default 1.");
 
 static char oomhook_boot_chain[OOMHOOK_CHAIN_MAX][OOMHOOK_NAME_MAX];
 static int oomhook_boot_nr;

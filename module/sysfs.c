@@ -13,6 +13,7 @@
  *	low_swap_pct	... and free swap (percent) under which it acts
  *	low_ms		... once both stayed under for this long
  *	limit_act	act at a cgroup's own memory.max (1) or only record (0)
+ *	kernel_kill	at a global OOM, the kernel's killer kills the choice
  *	limit_guard	cgroups with memory.high set a band below memory.max
  *	psi_triggers	the PSI triggers: read to list, write add/del/clear
  *	stats		counters
@@ -151,6 +152,7 @@ OOMHOOK_KNOB(low_swap_pct, OOMHOOK_LOW_SWAP_PCT_DEFAULT,
 	     OOMHOOK_LOW_SWAP_PCT_MIN, OOMHOOK_LOW_SWAP_PCT_MAX, false);
 OOMHOOK_KNOB(low_ms, OOMHOOK_LOW_MS_DEFAULT, 0, OOMHOOK_LOW_MS_MAX, false);
 OOMHOOK_KNOB(limit_act, 1, 0, 1, true);
+OOMHOOK_KNOB(kernel_kill, 1, 0, 1, true);
 
 /* ---- policy ------------------------------------------------------------ */
 
@@ -283,6 +285,7 @@ static struct attribute *oomhook_attrs[] = {
 	&oomhook_low_swap_pct.attr.attr,
 	&oomhook_low_ms.attr.attr,
 	&oomhook_limit_act.attr.attr,
+	&oomhook_kernel_kill.attr.attr,
 	&limit_guard_attr.attr,
 	&psi_triggers_attr.attr,
 	&stats_attr.attr,

@@ -117,15 +117,21 @@ kernel_kills() { vmstat_of oom_kill; }
 # (enabled=0): a mutation run, to see which checks depend on oomhook acting.
 # The low-memory trigger is off (low_mem_pct=0) unless the scenario gives a
 # low_* parameter or sets LOW=default: the scenarios about global OOMs and
-# PSI need memory to run out, or to stall, before oomhook acts.
+# PSI need memory to run out, or to stall, before oomhook acts.  Likewise
+# oomhook kills at a global OOM itself (kernel_kill=0) unless the scenario
+# gives kernel_kill= or sets KERNEL_KILL=default: the scenarios written for
+# that path check what its SIGKILL does; y_kernel_kill checks the default,
+# where the kernel's killer kills oomhook's choice.
 load_core() {
-	local low=low_mem_pct=0
+	local low=low_mem_pct=0 kk=kernel_kill=0
 	case " $* " in *" low_"*) low= ;; esac
+	case " $* " in *" kernel_kill="*) kk= ;; esac
 	[ "${LOW:-off}" = default ] && low=
+	[ "${KERNEL_KILL:-off}" = default ] && kk=
 	if grep -q 'ohmutate=disabled' /proc/cmdline; then
-		modprobe oomhook "$@" $low enabled=0
+		modprobe oomhook "$@" $low $kk enabled=0
 	else
-		modprobe oomhook "$@" $low
+		modprobe oomhook "$@" $low $kk
 	fi
 }
 

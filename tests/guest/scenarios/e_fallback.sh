@@ -37,7 +37,7 @@ check "fallbacks add up" eq "$(stat_of fallbacks)" \
 	$(stat_of fallback_timeout) + $(stat_of fallback_busy) + \
 	$(stat_of fallback_hold_expired) + $(stat_of fallback_no_progress) ))"
 check "every OOM call is accounted for" eq "$(stat_of triggers_oom)" \
-	"$(( $(stat_of oom_handled) + $(stat_of oom_held) + \
+	"$(( $(stat_of oom_handled) + $(stat_of oom_held) + $(stat_of oom_steered) + \
 	$(stat_of oom_passthrough) + $(stat_of oom_deferred) + \
 	$(stat_of fallbacks) ))"
 check "the events say: no victim, fallback" event_has "trigger=oom" \

@@ -165,7 +165,7 @@ check "and it is active" eq "$(cat $OH/policy)" "[fault]"
 
 say "stats: $(awk '$2 != 0' $OH/stats | tr '\n' ' ')"
 check "OOM calls add up" eq "$(stat_of triggers_oom)" \
-	"$(( $(stat_of oom_handled) + $(stat_of oom_held) + \
+	"$(( $(stat_of oom_handled) + $(stat_of oom_held) + $(stat_of oom_steered) + \
 	$(stat_of oom_passthrough) + $(stat_of oom_deferred) + \
 	$(stat_of fallbacks) ))"
 check "fallbacks add up" eq "$(stat_of fallbacks)" \

@@ -96,7 +96,7 @@ check "oomhook answers" sh -c "cat $OH/stats > /dev/null"
 check "global OOMs came" ge "$(stat_of triggers_oom)" "$(scaled 10 3)"
 check "PSI events came" ge "$(stat_of triggers_psi)" "$(scaled 10 3)"
 check "OOM calls add up" eq "$(stat_of triggers_oom)" \
-	"$(( $(stat_of oom_handled) + $(stat_of oom_held) + \
+	"$(( $(stat_of oom_handled) + $(stat_of oom_held) + $(stat_of oom_steered) + \
 	$(stat_of oom_passthrough) + $(stat_of oom_deferred) + \
 	$(stat_of fallbacks) ))"
 check "fallbacks add up" eq "$(stat_of fallbacks)" \

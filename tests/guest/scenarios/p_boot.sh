@@ -24,7 +24,7 @@ options oomhook policy=tmpfs,memcg psi=/:some:150000:1000000
 options oomhook_memcg subtree=/
 options oomhook_tmpfs search_dirs=/dev/shm
 options oomhook enabled=1 dry_run=0 cooldown_ms=5000 budget_ms=2000 hold_ms=4000
-options oomhook low_mem_pct=0 low_swap_pct=20 low_ms=500 limit_act=0
+options oomhook low_mem_pct=0 low_swap_pct=20 low_ms=500 limit_act=0 kernel_kill=0
 options oomhook_tmpfs dirs=/dev/shm/scratch order=lru mode=truncate scan_max=100 min_free_mb=8 free_in_use=1
 options oomhook_freeze thaw_pressure_pct=5 thaw_after_ms=2000 thaw_min_free_mb=32 max_frozen_ms=30000 min_reclaim_mb=2
 CONF
@@ -52,7 +52,7 @@ reads() {
 check "policy" reads $OH/policy "[tmpfs,memcg] freeze;"
 check "psi_triggers" sh -c "grep -q '^/:some:150000:1000000 ' $OH/psi_triggers"
 for kv in enabled=1 dry_run=0 cooldown_ms=5000 budget_ms=2000 hold_ms=4000 \
-	  low_mem_pct=0 low_swap_pct=20 low_ms=500 limit_act=0; do
+	  low_mem_pct=0 low_swap_pct=20 low_ms=500 limit_act=0 kernel_kill=0; do
 	check "${kv%=*} reads ${kv#*=}" reads $OH/${kv%=*} "${kv#*=};"
 done
 check "memcg subtree" reads $OH/policies/memcg/subtree "/;"
