@@ -43,6 +43,8 @@ VM_JOBS=${VM_JOBS:-2}
 export VM_JOBS
 step "scenarios on the stock kernel"
 "$here/vm/run.sh"
+step "promtool check metrics on the exporter's output in the stock guest"
+"$here/promtool.sh" "${OOMHOOK_WORK:-$top/.vm}/$(stock_kver)/z_metrics.log"
 step "the package's modules on the stock kernel"
 PKG_MODULES=$pkg "$here/vm/run.sh" p_boot
 step "benchmark smoke: one scenario, the kernel and oomhook, in the Debian guest"

@@ -122,6 +122,21 @@ for f in etc/modprobe.d/oomhook.conf etc/modules-load.d/oomhook.conf; do
 	check "the package ships /$f, all commented out" \
 		sh -c "test -f $root/$f && ! grep -qv -e '^#' -e '^\$' $root/$f"
 done
+check "the package ships the exporter, /usr/sbin/oomhook-metrics" \
+	test -x "$root/usr/sbin/oomhook-metrics"
+for u in oomhook-metrics.service oomhook-metrics.timer; do
+	check "the package ships /lib/systemd/system/$u" \
+		test -f "$root/lib/systemd/system/$u"
+done
+check "the timer is enabled (timers.target wants it)" \
+	test -L "$root/etc/systemd/system/timers.target.wants/oomhook-metrics.timer"
+# No oomhook here (a chroot): the exporter writes a file without metrics.
+mkdir -p "$root/var/lib/prometheus/node-exporter"
+check "without oomhook the exporter exits 0" \
+	in_root /usr/sbin/oomhook-metrics /var/lib/prometheus/node-exporter/oomhook.prom
+check "... and its file holds no metric" \
+	test -f "$root/var/lib/prometheus/node-exporter/oomhook.prom" -a \
+	! -s "$root/var/lib/prometheus/node-exporter/oomhook.prom"
 rm -rf "${out:?}"/*.ko
 for m in "${modules[@]}"; do
 	cp "$root$upd/$m.ko"* "$out/" 2>/dev/null || true
@@ -152,6 +167,10 @@ check "apt purge oomhook-dkms" \
 check_gone package
 check "purge removed the configuration files" \
 	sh -c "! ls $root/etc/modprobe.d/oomhook.conf $root/etc/modules-load.d/oomhook.conf 2>/dev/null"
+check "purge removed the exporter, its units and its file" sh -c \
+	"! ls $root/usr/sbin/oomhook-metrics $root/lib/systemd/system/oomhook-metrics.* \
+	$root/etc/systemd/system/timers.target.wants/oomhook-metrics.timer \
+	$root/var/lib/prometheus/node-exporter/oomhook.prom 2>/dev/null"
 if [ -e /proc/modules ]; then
 	check "nothing was loaded on this machine" sh -c '! grep -q "^oomhook" /proc/modules'
 else

@@ -130,6 +130,8 @@ make -s --no-print-directory -C "$top" version >"$stage/tests/VERSION"
 for h in $(make -s -C "$top/tests/helpers" list); do
 	cp "$top/tests/helpers/$h" "$stage/tests/bin/"
 done
+# What the package ships for userspace, tested as it is.
+cp "$top/tools/oomhook-metrics" "$stage/tests/bin/"
 if [ -n "${PKG_MODULES:-}" ]; then
 	mkdir -p "$stage/lib/modules/$KVER/updates/dkms"
 	cp "$PKG_MODULES"/*.ko* "$stage/lib/modules/$KVER/updates/dkms/"
