@@ -687,6 +687,29 @@ struct cgroup *oomhook_track_pending(void);
 
 /* ---- the kernel's killer executes the choice (steer.c) ----------------- */
 
+/**
+ * enum oomhook_steer_end - how a pending steer ended, if it did
+ * @STEER_END_NONE: still pending, or no steer.
+ * @STEER_END_HIT: the kernel killed the cgroup.
+ * @STEER_END_MISSED: the kernel killed elsewhere.
+ * @STEER_END_GONE: the cgroup emptied first.
+ * @STEER_END_EXPIRED: the kernel killed nobody within hold_ms.
+ */
+enum oomhook_steer_end {
+	STEER_END_NONE,
+	STEER_END_HIT,
+	STEER_END_MISSED,
+	STEER_END_GONE,
+	STEER_END_EXPIRED,
+};
+
+/* Time the kernel may take from counting a kill to marking its victim. */
+#define OOMHOOK_STEER_SETTLE_MS	100
+
+enum oomhook_steer_end oomhook_steer_verdict(bool taken, bool rose,
+					     u64 rise_age, bool populated,
+					     u64 age, u64 hold);
+
 int oomhook_steer(struct cgroup *cgrp, u64 gen, unsigned int *killable);
 bool oomhook_steer_update(void);
 bool oomhook_steer_claim(struct cgroup *victim);

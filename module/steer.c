@@ -61,17 +61,14 @@
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
 
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 /* Processes steered per kill; the kernel needs to pick only one. */
 #define OOMHOOK_STEER_MAX	16
 /* How often a pending steer is checked. */
 #define OOMHOOK_STEER_CHECK_MS	10
-/*
- * How long a kill elsewhere must stand before it counts as a miss: the
- * kernel counts a kill (OOM_KILL) before it marks the victim.
- */
-#define OOMHOOK_STEER_SETTLE_MS	100
 
 /**
  * enum oomhook_steer_state - where a steer is
@@ -195,52 +192,68 @@ static bool steer_taken(struct oomhook_steer *s)
 }
 
 /**
- * enum oomhook_steer_end - how a pending steer ended, if it did
- * @STEER_END_NONE: still pending, or no steer.
- * @STEER_END_HIT: the kernel killed the cgroup.
- * @STEER_END_MISSED: the kernel killed elsewhere.
- * @STEER_END_GONE: the cgroup emptied first.
- * @STEER_END_EXPIRED: the kernel killed nobody within hold_ms.
+ * oomhook_steer_verdict() - how a pending steer stands
+ * @taken: a steered process is an OOM victim of the kernel's.
+ * @rose: the system's oom_kill count has risen since the steer.
+ * @rise_age: how long ago that was first seen, ns.
+ * @populated: the chosen cgroup still has a process.
+ * @age: how long ago the steer was made, ns.
+ * @hold: hold_ms, ns.
+ *
+ * A kill elsewhere counts as a miss only OOMHOOK_STEER_SETTLE_MS after it
+ * was seen: the kernel counts a kill before it marks its victim.  A pure
+ * function (kunit/steer_kunit.c).
+ *
+ * Return: how the steer ended, %STEER_END_NONE if it has not.
  */
-enum oomhook_steer_end {
-	STEER_END_NONE,
-	STEER_END_HIT,
-	STEER_END_MISSED,
-	STEER_END_GONE,
-	STEER_END_EXPIRED,
-};
+enum oomhook_steer_end
+oomhook_steer_verdict(bool taken, bool rose, u64 rise_age, bool populated,
+		      u64 age, u64 hold)
+{
+	if (taken)
+		return STEER_END_HIT;
+	if (rose)
+		return rise_age < OOMHOOK_STEER_SETTLE_MS * NSEC_PER_MSEC ?
+		       STEER_END_NONE : STEER_END_MISSED;
+	if (!populated)
+		return STEER_END_GONE;
+	if (age > hold)
+		return STEER_END_EXPIRED;
+	return STEER_END_NONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(oomhook_steer_verdict);
 
 /* Look at a pending steer; the caller holds s->lock. */
 static enum oomhook_steer_end steer_resolve(struct oomhook_steer *s, u64 now)
 {
+	enum oomhook_steer_end end;
+	bool rose;
+
 	if (s->state != STEER_PENDING)
 		return STEER_END_NONE;
-	if (steer_taken(s)) {
+	rose = steer_kill_count() != s->kills;
+	if (rose && !s->rise_ns)
+		s->rise_ns = now;
+	end = oomhook_steer_verdict(steer_taken(s), rose, now - s->rise_ns,
+				    cgroup_is_populated(s->memcg->css.cgroup),
+				    now - s->start_ns,
+				    (u64)oomhook_knob_get(&oomhook_hold_ms) *
+				    NSEC_PER_MSEC);
+	switch (end) {
+	case STEER_END_HIT:
 		/* One that left the cgroup meanwhile is not killed. */
 		steer_restore_tasks(s, false);
 		s->state = STEER_HIT;
 		s->hit_id = cgroup_id(s->memcg->css.cgroup);
 		s->hit_ns = now;
-		return STEER_END_HIT;
-	}
-	if (steer_kill_count() != s->kills) {
-		if (!s->rise_ns)
-			s->rise_ns = now;
-		if (now - s->rise_ns < OOMHOOK_STEER_SETTLE_MS * NSEC_PER_MSEC)
-			return STEER_END_NONE;
+		break;
+	case STEER_END_NONE:
+		break;
+	default:
 		steer_end(s);
-		return STEER_END_MISSED;
+		break;
 	}
-	if (!cgroup_is_populated(s->memcg->css.cgroup)) {
-		steer_end(s);
-		return STEER_END_GONE;
-	}
-	if (now - s->start_ns >
-	    (u64)oomhook_knob_get(&oomhook_hold_ms) * NSEC_PER_MSEC) {
-		steer_end(s);
-		return STEER_END_EXPIRED;
-	}
-	return STEER_END_NONE;
+	return end;
 }
 
 /* Count and pass on how a steer of decision @gen ended. */

@@ -24,7 +24,7 @@ for r in /sys/kernel/debug/kunit/oomhook_*/results; do
 		pass "suite $suite: $(grep -c '^ *ok ' "$r") ok lines"
 	fi
 done
-check "all ten suites ran" eq "$n" 10
+check "all eleven suites ran" eq "$n" 11
 check "unload the suites" rmmod oomhook_kunit oomhook_tmpfs_kunit oomhook_tmpfs oomhook_freeze_kunit oomhook_freeze
 check "the registry is back to none" eq "$(cat $OH/policy)" "[none]"
 check "unload oomhook" rmmod oomhook

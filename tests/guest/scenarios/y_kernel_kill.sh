@@ -9,7 +9,8 @@
 #    cgroup whose processes are all at oom_score_adj -1000 is not killed,
 #    and when the kernel's killer picks someone else (a bigger process at
 #    oom_score_adj 1000), the chosen cgroup's oom.group and score_adj are
-#    restored and the miss is counted.
+#    restored and the miss is counted.  Last, SysRq-f, for which the
+#    kernel kills whatever a notifier says: one kill, oomhook's choice.
 # mem: 256
 
 . /tests/scenarios/b_setup.sh
@@ -127,8 +128,33 @@ check "F's oom.group is restored" eq "$(cat $CG/F/memory.oom.group)" 0
 check "the decision is marked missed" event_has "victim=/F" "outcome=missed"
 check "F's oom_kill is 0" eq "$(oom_kills_of F)" 0
 
-# Unload leaves nothing behind.
 kill $f_pid
+
+# ---- SysRq-f: the kernel ignores a notifier's freed pages for it, so a
+# kill of oomhook's own would come on top of the kernel's; steered, the
+# kernel's one kill is oomhook's choice.
+sleep $(( $(cat $OH/hold_ms) / 1000 + 1 ))
+cg_new H
+cg_new I
+mark H prefer
+mark I omit
+spawn H hog -s 8 -H -r /tmp/h.ready
+h_pid=$LASTPID
+spawn I hog -s 60 -H -r /tmp/i.ready
+i_pid=$LASTPID
+must "H and I are up" wait_until 30 ready /tmp/h.ready /tmp/i.ready
+r0=$(reports | wc -l)
+echo f > /proc/sysrq-trigger
+check "SysRq-f killed H" wait_until 20 dead $h_pid
+check "and only H: I, the biggest, lives" alive $i_pid
+check "one OOM report, naming /H" sh -c \
+	"[ \"\$(dmesg | grep 'oom-kill:' | tail -n +$((r0 + 1)) | grep -c 'task_memcg=/H,')\" = 1 ] &&
+	 [ \"\$(dmesg | grep -c 'oom-kill:')\" = $((r0 + 1)) ]"
+check "the decision is memcg's" wait_until 5 event_has "trigger=oom" \
+	"policy=memcg" "victim=/H"
+kill $i_pid
+
+# Unload leaves nothing behind.
 rmmod_quiet oomhook_fault
 check "unload" sh -c "echo none > $OH/policy && rmmod oomhook_memcg && rmmod oomhook"
 check "no warning in the kernel log" sh -c "! dmesg | grep -q -E 'WARNING|BUG:'"
