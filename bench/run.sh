@@ -19,6 +19,8 @@
 #                     (bench/micro.sh, also "make bench-micro")
 #   BENCH_REPORT      "readme" (default with no RESULTS_DIR): write the
 #                     table into bench/README.md and the plot into bench/
+#   BENCH_CLIENT      1: no scenarios; what real systemd makes of each
+#                     contender's kills (bench/guest/client.sh; smoke.sh)
 #
 # Nothing is loaded on this machine: oomhook is built here and loaded only
 # inside the guests.
@@ -85,7 +87,7 @@ done
 data=$work/data
 rm -rf "$data"
 mkdir -p "$data/bin" "$data/lib/modules/$KVER/updates"
-cp "$here/guest/bench.sh" "$here/guest/episode.awk" "$data/"
+cp "$here/guest/bench.sh" "$here/guest/episode.awk" "$here/guest/client.sh" "$data/"
 cp "$top/tests/helpers/hog" "$top/tests/helpers/heartbeat" \
 	"$top/tests/helpers/xattr" "$work/sampler" "$work/filer" "$data/bin/"
 cp "$work"/build/*.ko "$data/lib/modules/$KVER/updates/"
@@ -139,6 +141,7 @@ for c in $CONTENDERS; do
 		RUNS=$RUNS
 		EPISODE_S=$EPISODE_S
 		CALM_S=$CALM_S
+		CLIENT=${BENCH_CLIENT:-0}
 	EOF
 	rm -f "$img"
 	mkfs.ext4 -q -d "$data" "$img" 256M
@@ -176,6 +179,10 @@ done
 } >"$res/setup"
 cat "$res"/*/results >"$res/results" 2>/dev/null || true
 log "all guests done in $(( $(date +%s) - begin ))s: $res"
+if [ "${BENCH_CLIENT:-0}" = 1 ]; then
+	[ ${#failed[@]} -eq 0 ] || { log "FAILED: ${failed[*]}"; exit 1; }
+	exit 0
+fi
 if [ "${BENCH_MICRO:-1}" = 1 ]; then
 	log "oomhook's own figures (tests/guest/scenarios/bench_latency.sh)"
 	"$here/micro.sh" "$res" ${REPORT:+--readme} || failed+=(micro)

@@ -50,4 +50,18 @@ check "oomhook did not wake while calm" grep -q '^calm contender=oomhook cpu_ms=
 check "the table has both rows" sh -c "grep -q '^| kernel | [01]/1 ' '$res/report.md' && grep -q '^| oomhook | 1/1 ' '$res/report.md'"
 check "the plot was drawn" test -s "$res/plot.png"
 grep '^episode' "$res/results"
+
+# The real client: what systemd makes of oomhook's kills at a global OOM
+# (the kernel's killer makes it) and on PSI (bench/guest/client.sh).
+BENCH_CONTENDERS=oomhook BENCH_CLIENT=1 "$here/run.sh" "$res/client" || true
+client=$res/client/oomhook/client
+grep '^#' "$client" 2>/dev/null | sed 's/^/# client: /'
+check "systemd's client tests ran" test -s "$client"
+while read -r line; do
+	case $line in
+	"ok - "*) ok "systemd: ${line#ok - }" ;;
+	"not ok - "*) bad "systemd: ${line#not ok - }" ;;
+	esac
+done < <(cat "$client" 2>/dev/null)
+check "all 10 client tests ran and passed" test "$(grep -c '^ok - ' "$client")" = 10
 [ $fail = 0 ] && echo "bench smoke: passed" || { echo "bench smoke: FAILED"; exit 1; }

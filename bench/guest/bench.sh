@@ -5,7 +5,8 @@
 # machine is calm, then run each scenario RUNS times.  Runs from the data
 # disk (/bench, /dev/vdb) as bench.service; results go to /bench/out, which
 # the host reads after the guest powers off.  /bench/config sets CONTENDER,
-# SCENARIOS, RUNS, EPISODE_S and CALM_S.
+# SCENARIOS, RUNS, EPISODE_S and CALM_S; CLIENT=1 runs client.sh's tests of
+# what systemd makes of the contender's kills instead of the scenarios.
 set -u
 # Run from a copy, so that /bench can be unmounted at the end.
 if [ "$0" != /run/bench-driver.sh ]; then
@@ -339,15 +340,22 @@ episode() {
 	sleep 2
 }
 
-log "contender $CONTENDER, scenarios: $SCENARIOS, $RUNS run(s) each, ${EPISODE_S}s at most"
 start_contender >"$OUT/config.txt" 2>&1
-calm
-for s in $SCENARIOS; do
-	for r in $(seq 1 "$RUNS"); do
-		episode "$s" "$r"
+if [ "${CLIENT:-0}" = 1 ]; then
+	log "contender $CONTENDER: what systemd makes of its kills"
+	. "$B/client.sh"
+	client_tests >"$OUT/client" 2>&1
+	cat "$OUT/client"
+else
+	log "contender $CONTENDER, scenarios: $SCENARIOS, $RUNS run(s) each, ${EPISODE_S}s at most"
+	calm
+	for s in $SCENARIOS; do
+		for r in $(seq 1 "$RUNS"); do
+			episode "$s" "$r"
+		done
+		! declare -F "teardown_$s" >/dev/null || "teardown_$s"
 	done
-	! declare -F "teardown_$s" >/dev/null || "teardown_$s"
-done
+fi
 [ "$CONTENDER" = oomhook ] && cat /sys/kernel/oomhook/stats >"$OUT/oomhook-stats"
 dmesg >"$OUT/dmesg"
 journalctl -b --no-pager >"$OUT/journal" 2>&1
