@@ -421,7 +421,8 @@ static bool run_skips(const struct oomhook_run *run,
  * does not end the chain or count as freed: only a kill does.
  *
  * A policy is at fault when it fails, claims what it did not do, or itself
- * runs longer than budget_ms.  Time spent before it was called (a walk cut
+ * runs longer than budget_ms.  A kill it made through oomhook_kill_cgroup()
+ * counts even so.  Time spent before it was called (a walk cut
  * at the deadline, a queue that was slow to run the worker) is the
  * environment's, not the policy's: the chain stops without a fault.
  */
@@ -430,6 +431,7 @@ static void run_policy(struct oomhook_run *run, int i)
 	struct oomhook_policy *policy = run->chain->policy[i];
 	struct oomhook_record *rec = &run->rec;
 	unsigned int kills = run_kills(run);
+	bool landed;
 	u64 called;
 	int ret;
 
@@ -445,8 +447,8 @@ static void run_policy(struct oomhook_run *run, int i)
 	memset(&run->res, 0, sizeof(run->res));
 	called = ktime_get_ns();
 	ret = policy->handle(&run->ev, &run->res);
-	if (!ret && run->res.action == OOMHOOK_ACT_KILL &&
-	    run_kills(run) == kills)
+	landed = run_kills(run) != kills;
+	if (!ret && run->res.action == OOMHOOK_ACT_KILL && !landed)
 		ret = -EPROTO;
 	if (!ret && run->res.action == OOMHOOK_ACT_FREED && !run->res.freed)
 		ret = -EPROTO;
@@ -462,9 +464,17 @@ static void run_policy(struct oomhook_run *run, int i)
 			oomhook_policy_fault(policy, ret);
 		pr_warn_ratelimited("policy %s failed: %d\n", policy->name,
 				    ret);
-		return;
+		if (!landed)
+			return;
 	}
-	run_note_release(run, policy);
+	/*
+	 * A kill made through the core stands, whatever the policy says of
+	 * it: it ends the chain, and the OOM path waits for its victim.
+	 */
+	if (landed)
+		run->res.action = OOMHOOK_ACT_KILL;
+	if (!ret)
+		run_note_release(run, policy);
 	if (run->res.action == OOMHOOK_ACT_HOLD) {
 		if (run->ev.source != OOMHOOK_SRC_OOM)
 			run->stop = true;

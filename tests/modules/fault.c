@@ -53,6 +53,7 @@ enum fault_mode {
 	FAULT_CLAIM_FREED,
 	FAULT_SLEEP,
 	FAULT_VANISHED,
+	FAULT_KILL_ERROR,
 };
 
 static const char * const fault_modes[] = {
@@ -62,6 +63,7 @@ static const char * const fault_modes[] = {
 	[FAULT_CLAIM_FREED] = "claim_freed",
 	[FAULT_SLEEP] = "sleep",
 	[FAULT_VANISHED] = "vanished",
+	[FAULT_KILL_ERROR] = "kill_error",
 };
 
 static int fault_mode = FAULT_KILL;
@@ -138,6 +140,12 @@ static int fault_handle(const struct oomhook_event *ev,
 		strscpy(fault_victim.path, "/oomhook-fault-vanished",
 			sizeof(fault_victim.path));
 		return oomhook_kill_cgroup(ev, &fault_victim, res);
+	case FAULT_KILL_ERROR:
+		/* Kills, then says it failed: the kill must stand. */
+		ret = oomhook_select_cgroup(ev, NULL, 0, &fault_victim);
+		if (!ret)
+			ret = oomhook_kill_cgroup(ev, &fault_victim, res);
+		return ret ?: -EIO;
 	case FAULT_SLEEP:
 		msleep(READ_ONCE(sleep_ms));
 		fallthrough;
@@ -176,7 +184,7 @@ static const struct kernel_param_ops mode_ops = {
 };
 
 module_param_cb(mode, &mode_ops, NULL, 0644);
-MODULE_PARM_DESC(mode, "kill, error, claim_kill, claim_freed, sleep or vanished. Default kill.");
+MODULE_PARM_DESC(mode, "kill, error, claim_kill, claim_freed, sleep, vanished or kill_error. Default kill.");
 
 static ssize_t block_read(struct file *file, char __user *buf, size_t len,
 			  loff_t *pos)
