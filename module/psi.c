@@ -100,6 +100,28 @@ static void trigger_free(struct oomhook_trigger *t)
 	kfree(t);
 }
 
+/* Take the gone triggers off the list, onto @dead; under the mutex. */
+static void trigger_reap_gone(struct list_head *dead)
+{
+	struct oomhook_trigger *t, *tmp;
+
+	lockdep_assert_held(&oomhook_psi_mutex);
+	list_for_each_entry_safe(t, tmp, &oomhook_triggers, node) {
+		if (!READ_ONCE(t->gone))
+			continue;
+		list_move_tail(&t->node, dead);
+		oomhook_nr_triggers--;
+	}
+}
+
+static void trigger_free_list(struct list_head *dead)
+{
+	struct oomhook_trigger *t, *tmp;
+
+	list_for_each_entry_safe(t, tmp, dead, node)
+		trigger_free(t);
+}
+
 static struct oomhook_trigger *trigger_find(const struct oomhook_psi_spec *s)
 {
 	struct oomhook_trigger *t;
@@ -200,6 +222,7 @@ static int trigger_arm_in_worker(struct oomhook_trigger *t)
 int oomhook_psi_add(const struct oomhook_psi_spec *spec)
 {
 	struct oomhook_trigger *t;
+	LIST_HEAD(dead);
 	int ret;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -212,6 +235,12 @@ int oomhook_psi_add(const struct oomhook_psi_spec *spec)
 	atomic_long_set(&t->fired, 0);
 
 	mutex_lock(&oomhook_psi_mutex);
+	/*
+	 * A gone trigger (its cgroup was removed) is only a line in the
+	 * listing: it neither blocks a new one for a cgroup made again under
+	 * the same path, nor counts against the limit.
+	 */
+	trigger_reap_gone(&dead);
 	if (trigger_find(spec)) {
 		ret = -EEXIST;
 		goto err;
@@ -226,11 +255,13 @@ int oomhook_psi_add(const struct oomhook_psi_spec *spec)
 	list_add_tail(&t->node, &oomhook_triggers);
 	oomhook_nr_triggers++;
 	mutex_unlock(&oomhook_psi_mutex);
+	trigger_free_list(&dead);
 	pr_info("trigger %s armed: %u us per %u us\n", t->name,
 		spec->threshold_us, spec->window_us);
 	return 0;
 err:
 	mutex_unlock(&oomhook_psi_mutex);
+	trigger_free_list(&dead);
 	kfree(t);
 	return ret;
 }
@@ -264,16 +295,13 @@ int oomhook_psi_del(const struct oomhook_psi_spec *spec)
  */
 void oomhook_psi_clear(void)
 {
-	struct oomhook_trigger *t, *tmp;
 	LIST_HEAD(dead);
 
 	mutex_lock(&oomhook_psi_mutex);
 	list_splice_init(&oomhook_triggers, &dead);
 	oomhook_nr_triggers = 0;
 	mutex_unlock(&oomhook_psi_mutex);
-
-	list_for_each_entry_safe(t, tmp, &dead, node)
-		trigger_free(t);
+	trigger_free_list(&dead);
 }
 
 /**

@@ -57,6 +57,16 @@ sleep 2
 check "nothing else was killed" eq "$(stat_of kills)" "$kills"
 check "the removal did not start a decision" eq "$(stat_of psi_runs)" "$runs"
 check "the bystander in E is still alive" alive "$bystander"
+# A cgroup made again under the same path takes a new trigger: the gone
+# one gives way (it blocked the add with EEXIST before).
+must "mkdir /D again" mkdir $CG/D
+check "a new trigger on the new /D is accepted" sh -c \
+	"echo 'add /D:some:100000:1000000' > $OH/psi_triggers"
+check "and it is armed, the gone one gone from the list" test \
+	"$(grep -c '^/D:some:100000:1000000 state=armed' $OH/psi_triggers)/$(wc -l < $OH/psi_triggers)" = 1/1
+must "rmdir of /D again" rmdir $CG/D
+check "its trigger is gone too" \
+	wait_until 10 grep -q '^/D:some:100000:1000000 state=gone' $OH/psi_triggers
 check "a gone trigger can be deleted" sh -c "echo 'del /D:some' > $OH/psi_triggers"
 check "the list is empty" test -z "$(cat $OH/psi_triggers)"
 
