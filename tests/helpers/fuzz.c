@@ -37,6 +37,7 @@ static const struct target targets[] = {
 	{ "hold_ms", 100, 60000 },
 	{ "psi_triggers", 1, 0 },
 	{ "limit_act", 0, 1 },
+	{ "kernel_kill", 0, 1 },
 	{ "limit_guard", 1, 0 },
 	{ "policies/memcg/subtree", 1, 0 },
 	{ "policies/memcg/prefer", 1, 0 },

@@ -14,7 +14,7 @@ for p in "policy=bad!" "policy=memcg,memcg" "policy=a,b,c,d,e" "policy=none,memc
 	 "hold_ms=0x10" "psi=/:bogus:1:1000000" "psi=/:some:0:1000000" \
 	 "psi=/:some:100:499999" "psi=relative:some:1:1000000" \
 	 "psi=/nonexistent:some:100000:1000000" "cgroup_mount=/tmp" \
-	 "cgroup_mount=/nonexistent"; do
+	 "cgroup_mount=/nonexistent" "kernel_kill=2" "kernel_kill=-1"; do
 	if insmod $MODDIR/oomhook.ko "$p" 2>/dev/null; then
 		bad "insmod oomhook $p was accepted"
 		rmmod oomhook
@@ -40,6 +40,7 @@ refuse $OH/policy "" " " "bad!" "memcg,memcg" "a,b,c,d,e" "none,memcg" "MEMCG" \
 	",memcg" "memcg," "nosuch" "$long" "memcg x"
 refuse $OH/enabled "" "2" "-1" "yes please" "1x" "0x1" "truee" "$long"
 refuse $OH/dry_run "" "2" "-1" "on off" "$long"
+refuse $OH/kernel_kill "" "2" "-1" "yes please" "$long"
 refuse $OH/cooldown_ms "" "-1" "abc" "3600001" "99999999999999999999" "1.5" \
 	"0x10" "+5" "5 5" "$long"
 refuse $OH/budget_ms "" "0" "9" "10001" "-5" "$long"
@@ -79,7 +80,7 @@ accept $OH/policies/memcg/subtree / /
 
 # ---- privilege ---------------------------------------------------------------
 refuse_unprivileged $OH policy enabled dry_run cooldown_ms budget_ms hold_ms \
-	psi_triggers policies/memcg/subtree
+	psi_triggers policies/memcg/subtree kernel_kill
 check "non-root can still read stats" runas -u 65534 cat $OH/stats > /dev/null
 say "psi_triggers: $(cat $OH/psi_triggers | tr '\n' ';')"
 check "two triggers remain armed" eq "$(grep -c 'state=armed' $OH/psi_triggers)" 2
