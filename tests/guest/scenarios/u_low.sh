@@ -121,8 +121,20 @@ must "creep: the leak dies" wait_until 60 all_dead "$leaker" "$bulker"
 t1=$(now_ms)
 say "creep: killed $((t1 - t0)) ms after available memory went under ${threshold_mb} MB; low_armed $(stat_of low_armed), low_samples $(stat_of low_samples)"
 check "creep: killed on trigger=low" eq "$(low_kills)" $((lk0 + 1))
-check "creep: because memory stayed low for low_ms, as the log says" sh -c \
-	"dmesg | grep 'oomhook: low memory' | tail -n 1 | grep -q 'for low_ms'"
+# Or, if the kernel's reclaim of the last cache took available memory under
+# half the threshold meanwhile (seen on 6.12: 12 MB, then 5 MB of 269), at
+# once for that, as the log must then show with its own figures.
+creep_reason() {
+	dmesg | grep 'oomhook: low memory' | tail -n 1 | awk '
+		/for low_ms/ { ok = 1 }
+		/under half the threshold/ {
+			for (i = 1; i <= NF; i++)
+				if ($i == "of" && $(i + 2) == "MB" && $(i + 3) == "available,")
+					ok = $(i - 1) * 200 < $(i + 1) * 5
+		}
+		END { exit !ok }'
+}
+check "creep: for low_ms (or under half the threshold), as the log says" creep_reason
 dmesg | grep 'oomhook: low memory' | sed 's/^/# /'
 check "creep: one more kill" eq "$(stat_of kills)" $((kills0 + 1))
 # This shell looks every 100 ms, the sampler too.
