@@ -667,6 +667,8 @@ void oomhook_psi_fired(const char *trigger, const char *path,
 
 extern struct workqueue_struct *oomhook_wq;
 
+u64 oomhook_knob_ns(const struct oomhook_knob *knob);
+
 bool oomhook_run_commit(const struct oomhook_event *ev);
 void oomhook_run_landed(const struct oomhook_event *ev);
 void oomhook_run_uncommit(const struct oomhook_event *ev);

@@ -144,7 +144,13 @@ static DEFINE_SPINLOCK(oomhook_sm_lock);
 static struct oomhook_sm oomhook_sm;
 static DECLARE_WAIT_QUEUE_HEAD(oomhook_run_wait);
 
-static u64 ms_to_ns(const struct oomhook_knob *knob)
+/**
+ * oomhook_knob_ns() - a tunable in milliseconds, as nanoseconds
+ * @knob: cooldown_ms, budget_ms, hold_ms and the like.
+ *
+ * Return: its current value, ns.
+ */
+u64 oomhook_knob_ns(const struct oomhook_knob *knob)
 {
 	return (u64)oomhook_knob_get(knob) * NSEC_PER_MSEC;
 }
@@ -225,7 +231,7 @@ static void run_start_locked(enum oomhook_source source, const char *trigger,
 	run->ev.scope_cgrp = scope_cgrp;
 	run->ev.wanted = PAGE_SIZE;
 	run->ev.start_ns = start_ns;
-	run->ev.deadline_ns = start_ns + ms_to_ns(&oomhook_budget_ms);
+	run->ev.deadline_ns = start_ns + oomhook_knob_ns(&oomhook_budget_ms);
 	run->ev.dry_run = oomhook_knob_get(&oomhook_dry_run);
 	run->ev.atomic = false;
 	memset(&run->rec, 0, sizeof(run->rec));
@@ -288,7 +294,7 @@ void oomhook_run_landed(const struct oomhook_event *ev)
 	spin_lock(&oomhook_sm_lock);
 	oomhook_run.kills++;
 	oomhook_run.landed_ns = now;
-	oomhook_sm_landed(&oomhook_sm, now, ms_to_ns(&oomhook_hold_ms));
+	oomhook_sm_landed(&oomhook_sm, now, oomhook_knob_ns(&oomhook_hold_ms));
 	spin_unlock(&oomhook_sm_lock);
 }
 
@@ -339,7 +345,7 @@ void oomhook_victim_missed(u64 gen)
 	if (oomhook_sm.gen == gen) {
 		oomhook_sm_exited(&oomhook_sm, gen);
 		oomhook_sm_fallback(&oomhook_sm, ktime_get_ns(),
-				    ms_to_ns(&oomhook_hold_ms));
+				    oomhook_knob_ns(&oomhook_hold_ms));
 	}
 	spin_unlock(&oomhook_sm_lock);
 }
@@ -351,7 +357,7 @@ void oomhook_victim_progress(u64 gen, u64 now)
 
 	spin_lock(&oomhook_sm_lock);
 	extended = oomhook_sm_progress(&oomhook_sm, gen, now,
-				       ms_to_ns(&oomhook_hold_ms));
+				       oomhook_knob_ns(&oomhook_hold_ms));
 	spin_unlock(&oomhook_sm_lock);
 	if (extended)
 		oomhook_count(OOMHOOK_STAT_HOLDS_EXTENDED);
@@ -389,7 +395,7 @@ static void run_note_release(struct oomhook_run *run,
 		return;
 	}
 	if (policy->releases &&
-	    now - policy->last_release_ns < ms_to_ns(&oomhook_hold_ms))
+	    now - policy->last_release_ns < oomhook_knob_ns(&oomhook_hold_ms))
 		policy->releases++;
 	else
 		policy->releases = 1;
@@ -411,7 +417,7 @@ static bool run_skips(const struct oomhook_run *run,
 		return true;
 	return run->no_release && policy->releases &&
 	       ktime_get_ns() - policy->last_release_ns <
-			ms_to_ns(&oomhook_hold_ms);
+			oomhook_knob_ns(&oomhook_hold_ms);
 }
 
 /*
@@ -452,7 +458,7 @@ static void run_policy(struct oomhook_run *run, int i)
 		ret = -EPROTO;
 	if (!ret && run->res.action == OOMHOOK_ACT_FREED && !run->res.freed)
 		ret = -EPROTO;
-	if (ktime_get_ns() - called > ms_to_ns(&oomhook_budget_ms))
+	if (ktime_get_ns() - called > oomhook_knob_ns(&oomhook_budget_ms))
 		ret = ret ?: -ETIMEDOUT;
 	else if (ret == -ETIMEDOUT)
 		/* Abandoned or out of time through no fault of its own. */
@@ -592,7 +598,7 @@ static void run_finish(struct oomhook_run *run)
 	/* Releases within the cooldown do not start it again. */
 	oomhook_sm_done(&oomhook_sm, now,
 			rec->action != OOMHOOK_ACT_NONE && !run->release_only,
-			in_flight, pages != 0, ms_to_ns(&oomhook_hold_ms));
+			in_flight, pages != 0, oomhook_knob_ns(&oomhook_hold_ms));
 	spin_unlock(&oomhook_sm_lock);
 	wake_up_all(&oomhook_run_wait);
 }
@@ -659,7 +665,7 @@ static void oom_fallback(enum oomhook_stat why, const char *reason)
 {
 	spin_lock(&oomhook_sm_lock);
 	oomhook_sm_fallback(&oomhook_sm, ktime_get_ns(),
-			    ms_to_ns(&oomhook_hold_ms));
+			    oomhook_knob_ns(&oomhook_hold_ms));
 	spin_unlock(&oomhook_sm_lock);
 	oomhook_count(why);
 	oomhook_count(OOMHOOK_STAT_FALLBACKS);
@@ -842,7 +848,7 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 	unsigned long *freed = arg;
 	enum oomhook_verdict verdict;
 	u64 now = ktime_get_ns();
-	u64 deadline = now + ms_to_ns(&oomhook_budget_ms);
+	u64 deadline = now + oomhook_knob_ns(&oomhook_budget_ms);
 	unsigned long pages = 0;
 	bool release_first;
 	u64 gen;
@@ -869,8 +875,8 @@ static int oomhook_oom_notify(struct notifier_block *nb, unsigned long unused,
 	release_first = oomhook_chain_releases();
 	spin_lock(&oomhook_sm_lock);
 	verdict = oomhook_sm_oom(&oomhook_sm, now,
-				 ms_to_ns(&oomhook_cooldown_ms),
-				 ms_to_ns(&oomhook_hold_ms), release_first);
+				 oomhook_knob_ns(&oomhook_cooldown_ms),
+				 oomhook_knob_ns(&oomhook_hold_ms), release_first);
 	if (verdict == OOMHOOK_V_RUN || verdict == OOMHOOK_V_RUN_NO_RELEASE ||
 	    verdict == OOMHOOK_V_RUN_RELEASE_FIRST)
 		run_start_locked(OOMHOOK_SRC_OOM, "oom", "/",
@@ -984,8 +990,8 @@ static bool pressure_fired(enum oomhook_source source,
 	if (!leftover)
 		verdict = oomhook_sm_psi(&oomhook_sm, ktime_get_ns(),
 					 source == OOMHOOK_SRC_LIMIT ? 0 :
-					 ms_to_ns(&oomhook_cooldown_ms),
-					 ms_to_ns(&oomhook_hold_ms),
+					 oomhook_knob_ns(&oomhook_cooldown_ms),
+					 oomhook_knob_ns(&oomhook_hold_ms),
 					 release_only);
 	else if (release_only)
 		verdict = oomhook_sm_release(&oomhook_sm, ktime_get_ns());

@@ -237,8 +237,7 @@ static enum oomhook_steer_end steer_resolve(struct oomhook_steer *s, u64 now)
 	end = oomhook_steer_verdict(steer_taken(s), rose, now - s->rise_ns,
 				    cgroup_is_populated(s->memcg->css.cgroup),
 				    now - s->start_ns,
-				    (u64)oomhook_knob_get(&oomhook_hold_ms) *
-				    NSEC_PER_MSEC);
+				    oomhook_knob_ns(&oomhook_hold_ms));
 	switch (end) {
 	case STEER_END_HIT:
 		/* One that left the cgroup meanwhile is not killed. */
@@ -420,7 +419,7 @@ out:
 bool oomhook_steer_claim(struct cgroup *victim)
 {
 	struct oomhook_steer *s = &oomhook_steer_state;
-	u64 hold = (u64)oomhook_knob_get(&oomhook_hold_ms) * NSEC_PER_MSEC;
+	u64 hold = oomhook_knob_ns(&oomhook_hold_ms);
 	struct cgroup *pos;
 	u64 id, since;
 

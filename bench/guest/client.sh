@@ -31,6 +31,22 @@ client_wait_failed() { # UNIT SECONDS
 	done
 }
 
+# What systemd, the unit's memory.events and oomhook say of UNIT.
+client_report() {
+	echo "# $1: $(systemctl show -p Result,ExecMainStatus "$1" | tr '\n' ' ')"
+	echo "# $1's memory.events: $(tr '\n' ' ' </run/$1.events 2>/dev/null)"
+	echo "# oomhook: $(grep "victim=/system.slice/$1.service" /sys/kernel/oomhook/events)"
+}
+
+# client_run UNIT COMMAND: start it and wait for its end; report it.
+client_run() {
+	client_unit "$1" "$2"
+	systemctl daemon-reload
+	systemctl start "$1"
+	client_check "$1 was killed" client_wait_failed "$1" 120
+	client_report "$1"
+}
+
 client_oom_kills() { awk '$1 == "oom_kill" { print $2 }' "/run/$1.events" 2>/dev/null; }
 
 client_tests() {
@@ -45,13 +61,7 @@ client_tests() {
 
 	# A global OOM.
 	u=client-oom
-	client_unit $u "$BIN/hog -c 4"
-	systemctl daemon-reload
-	systemctl start $u
-	client_check "$u was killed" client_wait_failed $u 120
-	echo "# $u: $(systemctl show -p Result,ExecMainStatus $u | tr '\n' ' ')"
-	echo "# $u's memory.events: $(tr '\n' ' ' </run/$u.events 2>/dev/null)"
-	echo "# oomhook: $(grep "victim=/system.slice/$u.service" $OH/events)"
+	client_run $u "$BIN/hog -c 4"
 	client_check "$u: oomhook chose it at the global OOM" \
 		grep -q "trigger=oom policy=memcg action=kill victim=/system.slice/$u.service" $OH/events
 	client_check "$u: the kernel's killer killed it (its report)" sh -c \
@@ -73,13 +83,7 @@ client_tests() {
 	swapon /dev/zram0
 	sleep 2
 	u=client-psi
-	client_unit $u "$BIN/hog -c 1 -i 20 -W"
-	systemctl daemon-reload
-	systemctl start $u
-	client_check "$u was killed" client_wait_failed $u 120
-	echo "# $u: $(systemctl show -p Result,ExecMainStatus $u | tr '\n' ' ')"
-	echo "# $u's memory.events: $(tr '\n' ' ' </run/$u.events 2>/dev/null)"
-	echo "# oomhook: $(grep "victim=/system.slice/$u.service" $OH/events)"
+	client_run $u "$BIN/hog -c 1 -i 20 -W"
 	client_check "$u: oomhook killed it on PSI" \
 		grep -q "trigger=psi:/:some policy=memcg action=kill victim=/system.slice/$u.service" $OH/events
 	client_check "$u: Result=oom-kill" \
